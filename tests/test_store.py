@@ -1,0 +1,103 @@
+"""The store keeps facts in SQLite, records every change and loses nothing."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from pydantic import ValidationError
+
+from facts.io import bundled_seed
+from facts.model import FactData
+from facts.store import FactNotFound, FactStore
+
+SOLDIERS = FactData(
+    question="How many soldiers?",
+    answer="About 11,000.",
+    figure="about 11,000",
+    source_url="https://www.bbc.com/japanese/articles/cvgpjeekzywo",
+    source_title="BBC News Japan",
+    published="2024-12-19",
+    lang="en",
+    tags=["troops"],
+)
+
+
+def test_added_fact_is_stored_with_id_and_bookkeeping(fresh_db: FactStore) -> None:
+    fact = fresh_db.add(SOLDIERS, actor="tg:1")
+
+    assert [fact] == fresh_db.all()
+    assert fact.id is not None and fact.created_by == "tg:1" and fact.created_at == fact.updated_at
+    assert SOLDIERS == fact.data()
+
+
+def test_database_file_uses_wal_and_survives_reopening(tmp_path: Path) -> None:
+    store = FactStore(tmp_path / "facts.db")
+    store.add(SOLDIERS, actor="test")
+    store.close()
+
+    reopened = FactStore(tmp_path / "facts.db")
+    assert ["How many soldiers?"] == [fact.question for fact in reopened.all()]
+    assert "wal" == reopened.db.journal_mode
+
+
+def test_new_database_is_seeded_once_and_never_overwritten(tmp_path: Path) -> None:
+    store = FactStore(tmp_path / "facts.db")
+    seeded = store.seed(bundled_seed())
+    first = store.all()[0]
+    store.delete(first.id, actor="admin")
+
+    assert len(bundled_seed()) == seeded
+    assert 0 == store.seed(bundled_seed())
+    assert first.id not in [fact.id for fact in store.all()]
+
+
+def test_update_changes_only_the_named_fields(fresh_db: FactStore) -> None:
+    fact = fresh_db.add(SOLDIERS, actor="a")
+
+    before, after = fresh_db.update(fact.id, {"figure": "about 12,000"}, actor="b")
+
+    assert ("about 11,000", "about 12,000") == (before.figure, after.figure)
+    assert after.answer == before.answer and after.created_by == "a"
+
+
+def test_invalid_update_changes_nothing(fresh_db: FactStore) -> None:
+    fact = fresh_db.add(SOLDIERS, actor="a")
+
+    with pytest.raises(ValidationError):
+        fresh_db.update(fact.id, {"source_url": "not a url"}, actor="b")
+
+    assert [fact] == fresh_db.all()
+    assert 1 == len(fresh_db.history())
+
+
+def test_deleted_fact_is_hidden_but_kept_in_history(fresh_db: FactStore) -> None:
+    fact = fresh_db.add(SOLDIERS, actor="a")
+
+    fresh_db.delete(fact.id, actor="a")
+
+    assert [] == fresh_db.all()
+    with pytest.raises(FactNotFound):
+        fresh_db.get(fact.id)
+    assert ["delete", "add"] == [entry.action for entry in fresh_db.history()]
+    assert fact == fresh_db.history()[0].before
+
+
+def test_undo_restores_a_deleted_fact(fresh_db: FactStore) -> None:
+    fact = fresh_db.add(SOLDIERS, actor="a")
+    fresh_db.delete(fact.id, actor="a")
+
+    fresh_db.undo_last("a")
+
+    assert [fact.data()] == [stored.data() for stored in fresh_db.all()]
+
+
+def test_listeners_hear_every_committed_change(fresh_db: FactStore) -> None:
+    heard: list[tuple[str | None, str | None]] = []
+    fresh_db.subscribe(lambda before, after: heard.append((before and before.figure, after and after.figure)))
+
+    fact = fresh_db.add(SOLDIERS, actor="a")
+    fresh_db.update(fact.id, {"figure": "12k"}, actor="a")
+    fresh_db.delete(fact.id, actor="a")
+
+    assert [(None, "about 11,000"), ("about 11,000", "12k"), ("12k", None)] == heard
