@@ -1,0 +1,107 @@
+"""Answer one question: the matched fact in the asker's language, or honest suggestions."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+from facts.lang import Lang
+from facts.matcher import Matcher
+from facts.model import Fact
+from facts.normalize import MAX_QUESTION_CHARS
+from facts.smalltalk import small_talk
+
+AnswerKind = Literal["fact", "unknown", "greeting", "thanks", "too_long"]
+MAX_SUGGESTIONS = 3
+
+
+@dataclass(frozen=True)
+class Answer:
+    """What the bot will say to one question, before it is rendered for a channel."""
+
+    question: str
+    lang: Lang
+    kind: AnswerKind
+    fact: Fact | None = None
+    score: float | None = None
+    also: list[Fact] = field(default_factory=list)
+    """Other sources that answer the same question with a different figure, newest first."""
+    suggestions: list[Fact] = field(default_factory=list)
+    """Questions the bot can answer that are closest to this one (when it has no answer)."""
+
+
+def answer_question(question: str, matcher: Matcher, lang: Lang) -> Answer:
+    """Match `question` against the facts and decide what to say."""
+    if len(question) > MAX_QUESTION_CHARS:
+        return Answer(question, lang, "too_long")
+    talk = small_talk(question)
+    if talk is not None:
+        return Answer(question, lang, talk)
+    result = matcher.match(question, limit=MAX_SUGGESTIONS + 1)
+    if result.best is None:
+        ranked = [match.fact for match in result.ranked]
+        return Answer(question, lang, "unknown", suggestions=suggest(ranked, matcher, lang))
+    fact = matcher.in_language(result.best.fact, lang)
+    also = [matcher.in_language(match.fact, lang) for match in result.also]
+    return Answer(question, lang, "fact", fact=fact, score=result.best.score, also=also)
+
+
+def answer_fact(fact: Fact, matcher: Matcher, lang: Lang) -> Answer:
+    """The answer for a fact picked directly (a suggestion button), in the asker's language."""
+    return Answer(fact.question, lang, "fact", fact=matcher.in_language(fact, lang), score=100.0)
+
+
+def suggest(ranked: list[Fact], matcher: Matcher, lang: Lang, limit: int = MAX_SUGGESTIONS) -> list[Fact]:
+    """Up to `limit` distinct facts in `lang`: the closest ones first, then examples to fill up."""
+    chosen: list[Fact] = []
+    seen: set[object] = set()
+    for fact in [*ranked, *examples(matcher, lang, limit)]:
+        fact = matcher.in_language(fact, lang)
+        identity = fact.key or fact.id
+        if identity not in seen:
+            seen.add(identity)
+            chosen.append(fact)
+        if len(chosen) == limit:
+            break
+    return chosen
+
+
+def examples(matcher: Matcher, lang: Lang, limit: int = 3) -> list[Fact]:
+    """Example questions for greetings and help: one per topic, in `lang` where possible."""
+    picked: list[Fact] = []
+    topics: set[str] = set()
+    candidates = sorted(matcher.facts(), key=lambda fact: (fact.lang != lang, fact.id))
+    for fact in candidates:
+        topic = fact.tags[0] if fact.tags else f"#{fact.id}"
+        if topic not in topics and not any(fact.key and fact.key == other.key for other in picked):
+            topics.add(topic)
+            picked.append(fact)
+        if len(picked) == limit:
+            break
+    return picked
+
+
+@dataclass(frozen=True)
+class Overview:
+    """What the bot knows about, for /start and /help."""
+
+    fact_count: int
+    topics: list[str]
+    sources: list[str]
+    examples: list[Fact]
+
+
+def overview(matcher: Matcher, lang: Lang) -> Overview:
+    """Summarise the fact table: distinct facts, topics, sources (in `lang`) and examples."""
+    facts = matcher.facts()
+    distinct = {fact.key or f"#{fact.id}" for fact in facts}
+    topics: list[str] = []
+    sources: list[str] = []
+    for fact in facts:
+        for tag in fact.tags:
+            if tag not in topics:
+                topics.append(tag)
+        localized = matcher.in_language(fact, lang)
+        if localized.source_title not in sources:
+            sources.append(localized.source_title)
+    return Overview(len(distinct), topics, sources, examples(matcher, lang))

@@ -1,0 +1,87 @@
+"""Fact files: import is all or nothing, export then import round-trips exactly."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from facts.io import FactFileError, read_facts, write_facts
+from facts.store import FactStore
+
+
+def test_json_export_then_import_round_trips_exactly(seeded_store: FactStore, fresh_db: FactStore) -> None:
+    exported = write_facts(seeded_store.all(), "json")
+
+    fresh_db.import_facts(read_facts(exported.encode(), "json"), actor="test", replace=True)
+
+    assert exported == write_facts(fresh_db.all(), "json")
+
+
+def test_csv_export_then_import_round_trips_exactly(seeded_store: FactStore, fresh_db: FactStore) -> None:
+    exported = write_facts(seeded_store.all(), "csv")
+
+    fresh_db.import_facts(read_facts(exported.encode(), "csv"), actor="test", replace=True)
+
+    assert exported == write_facts(fresh_db.all(), "csv")
+    assert seeded_store.all() == fresh_db.all()
+
+
+def test_reimporting_an_export_changes_nothing(seeded_store: FactStore) -> None:
+    facts = seeded_store.all()
+
+    report = seeded_store.import_facts(read_facts(write_facts(facts, "json").encode(), "json"), actor="t")
+
+    assert (0, 0, len(facts), 0) == (report.added, report.updated, report.unchanged, report.removed)
+
+
+def test_a_bad_row_rejects_the_whole_file_naming_the_row() -> None:
+    rows = [
+        {"question": "q1", "answer": "a", "source_url": "https://example.org/", "source_title": "t", "lang": "en"},
+        {"question": "q2", "answer": "a", "source_url": "ftp://example.org/", "source_title": "t", "lang": "en"},
+        {"question": "q3", "answer": "a", "source_url": "https://example.org/", "source_title": "t", "lang": "xx"},
+    ]
+
+    with pytest.raises(FactFileError) as caught:
+        read_facts(json.dumps(rows).encode(), "json")
+
+    problems = caught.value.problems
+    assert 2 == len(problems)
+    assert problems[0].startswith("row 2: source_url: must be an http")
+    assert problems[1].startswith("row 3: lang:")
+
+
+@pytest.mark.parametrize(
+    ("content", "problem"),
+    [
+        (b"{not json", "not valid JSON"),
+        (b'{"question": "x"}', "JSON must be a list of facts"),
+        (b"[]", "the file has no facts in it"),
+        (b"\xff\xfe\x00garbage", "the file is not UTF-8 text"),
+    ],
+)
+def test_broken_json_files_are_explained(content: bytes, problem: str) -> None:
+    with pytest.raises(FactFileError) as caught:
+        read_facts(content, "json")
+
+    assert caught.value.problems[0].startswith(problem)
+
+
+def test_csv_with_unknown_column_is_rejected() -> None:
+    content = "question,answer,colour\nq,a,red\n".encode()
+
+    with pytest.raises(FactFileError) as caught:
+        read_facts(content, "csv")
+
+    assert caught.value.problems[0].startswith("unknown column(s): colour")
+
+
+def test_csv_lists_use_pipes() -> None:
+    content = (
+        "question,aliases,answer,source_url,source_title,lang,tags\n"
+        'How many?,troops | soldiers,About 11k,https://example.org/,Ex,en,troops | casualties\n'
+    ).encode()
+
+    [fact] = read_facts(content, "csv")
+
+    assert (["troops", "soldiers"], ["troops", "casualties"]) == (fact.aliases, fact.tags)
