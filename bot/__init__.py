@@ -1,0 +1,1 @@
+"""Wiring: settings, the Telegram application and the command line."""

@@ -1,0 +1,78 @@
+"""Build the Telegram application: settings, services and handlers, wired once."""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import BotCommandScopeDefault
+from telegram.ext import Application, ApplicationBuilder, ContextTypes
+from telegram.request import BaseRequest
+
+from bot.config import Settings
+from facts.io import bundled_seed
+from facts.matcher import Matcher
+from facts.store import FactStore
+from handlers import errors, user
+from handlers.context import FactbotContext
+
+log = logging.getLogger(__name__)
+
+
+def open_store(settings: Settings) -> FactStore:
+    """Open the fact database, filling it with the bundled facts if it is brand new."""
+    store = FactStore(settings.db)
+    added = store.seed(bundled_seed())
+    if added:
+        log.info("new database %s seeded with %d facts", settings.db, added)
+    return store
+
+
+def build_matcher(store: FactStore) -> Matcher:
+    """A matcher over the stored facts that follows every later change to the store."""
+    matcher = Matcher(store.all())
+    store.subscribe(matcher.apply)
+    return matcher
+
+
+def build_application(
+    settings: Settings,
+    store: FactStore | None = None,
+    request: BaseRequest | None = None,
+) -> Application:
+    """The bot, ready for `run_polling` (or `process_update` in tests).
+
+    :param store: an already open store; by default `settings.db` is opened.
+    :param request: the HTTP layer; tests pass one that answers offline.
+    """
+    if settings.token is None:
+        raise ValueError("FACTBOT_TOKEN is not set: get a token from @BotFather and set it")
+    store = store or open_store(settings)
+    builder = (
+        ApplicationBuilder()
+        .token(settings.token.get_secret_value())
+        .base_url(settings.api_base_url)
+        .base_file_url(settings.api_base_file_url)
+        .context_types(ContextTypes(context=FactbotContext))
+        .post_init(_set_command_menus)
+    )
+    if request is not None:
+        builder = builder.request(request).get_updates_request(request)
+    app = builder.build()
+    app.bot_data.update(store=store, matcher=build_matcher(store), admins=settings.admins)
+
+    # Order matters: specific handlers first, the catch-alls (unknown commands,
+    # stickers and photos) last, so they only see what nobody else took.
+    user.register(app)
+    user.register_fallbacks(app)
+    app.add_error_handler(errors.apologise)
+    return app
+
+
+async def _set_command_menus(app: Application) -> None:
+    """Show the user commands in every chat's menu, in English and Japanese."""
+    for lang in ("en", "ja"):
+        await app.bot.set_my_commands(
+            user.command_menu(lang),
+            scope=BotCommandScopeDefault(),
+            language_code=None if lang == "en" else lang,
+        )

@@ -1,0 +1,155 @@
+"""The `factbot` command: run the bot, ask from the terminal, import and export facts."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import json
+import logging
+import sys
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from bot.app import build_application, build_matcher, open_store
+from bot.config import Settings
+from facts.answers import Answer, answer_question
+from facts.io import FactFileError, guess_format, read_facts, write_facts
+from facts.lang import preferred_lang
+from facts.model import describe_errors
+from facts.render import answer_text
+
+
+class CliError(Exception):
+    """A problem the user can fix; printed as one line, never as a traceback."""
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the `factbot` console script and `python -m bot`."""
+    parser = _parser()
+    args = parser.parse_args(argv)
+    try:
+        settings = _settings(args)
+        return args.command(args, settings)
+    except CliError as error:
+        print(f"factbot: error: {error}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="factbot", description="A Telegram bot that answers with sourced facts.")
+    parser.add_argument("--db", type=Path, help="the fact database (overrides FACTBOT_DB)")
+    commands = parser.add_subparsers(title="commands", required=True, metavar="COMMAND")
+
+    run = commands.add_parser("run", help="run the Telegram bot (long polling)")
+    run.set_defaults(command=run_bot)
+
+    ask = commands.add_parser("ask", help="answer questions from the local facts, without Telegram")
+    ask.add_argument("question", nargs="*", help="the question; without it, one question per line from stdin")
+    ask.add_argument("--json", action="store_true", help="print one JSON object per question")
+    ask.set_defaults(command=ask_questions)
+
+    import_ = commands.add_parser("import", help="import facts from a JSON or CSV file (all or nothing)")
+    import_.add_argument("file", type=Path)
+    import_.add_argument("--replace", action="store_true", help="make the table exactly the file's facts")
+    import_.set_defaults(command=import_file)
+
+    export = commands.add_parser("export", help="export all facts to a JSON or CSV file ('-' for stdout)")
+    export.add_argument("file", help="*.json or *.csv, or - to print JSON")
+    export.set_defaults(command=export_file)
+    return parser
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    try:
+        settings = Settings()
+    except ValidationError as error:
+        raise CliError("bad configuration: " + "; ".join(describe_errors(error))) from None
+    if args.db is not None:
+        settings = settings.model_copy(update={"db": args.db})
+    return settings
+
+
+def run_bot(args: argparse.Namespace, settings: Settings) -> int:
+    """Long-poll Telegram until interrupted."""
+    if settings.token is None or not settings.token.get_secret_value().strip():
+        raise CliError("FACTBOT_TOKEN is not set; get a bot token from @BotFather and export FACTBOT_TOKEN=…")
+    logging.basicConfig(format="%(asctime)s %(levelname)s %(name)s: %(message)s", level=logging.INFO)
+    # httpx logs every request URL, and Bot API URLs contain the token.
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    app = build_application(settings)
+    logging.getLogger("factbot").info("factbot running with %d facts from %s", app.bot_data["store"].count(), settings.db)
+    app.run_polling(allowed_updates=["message", "edited_message", "callback_query"])
+    return 0
+
+
+def ask_questions(args: argparse.Namespace, settings: Settings) -> int:
+    """Answer the question(s) the way the bot would, as text or JSON lines."""
+    store = open_store(settings)
+    matcher = build_matcher(store)
+    questions: Iterable[str] = [" ".join(args.question)] if args.question else _stdin_lines()
+    for question in questions:
+        answer = answer_question(question, matcher, preferred_lang(question, None))
+        if args.json:
+            print(json.dumps(answer_json(answer), ensure_ascii=False), flush=True)
+        else:
+            print(answer_text(answer), end="\n\n" if not args.question else "\n", flush=True)
+    return 0
+
+
+def _stdin_lines() -> Iterable[str]:
+    for line in sys.stdin:
+        if line.strip():
+            yield line.rstrip("\r\n")
+
+
+def answer_json(answer: Answer) -> dict[str, object]:
+    """The `ask --json` shape: question, match (score and every fact field) or null, suggestions."""
+    match = None
+    if answer.kind == "fact" and answer.fact is not None:
+        match = {"score": answer.score, "fact": answer.fact.model_dump(mode="json")}
+    return {
+        "question": answer.question,
+        "match": match,
+        "suggestions": [fact.question for fact in answer.suggestions],
+    }
+
+
+def import_file(args: argparse.Namespace, settings: Settings) -> int:
+    """Import a JSON or CSV file: every row valid, or nothing changes."""
+    try:
+        content = args.file.read_bytes()
+    except OSError as error:
+        raise CliError(f"cannot read {args.file}: {error.strerror}") from None
+    try:
+        facts = read_facts(content, guess_format(args.file.name, content))
+    except FactFileError as error:
+        print(f"factbot: {args.file} was not imported, nothing changed:", file=sys.stderr)
+        for problem in error.problems:
+            print(f"  {problem}", file=sys.stderr)
+        return 1
+    store = open_store(settings)
+    report = store.import_facts(facts, actor=f"cli:{getpass.getuser()}", replace=args.replace)
+    print(
+        f"imported {args.file}: {report.added} added, {report.updated} updated, "
+        f"{report.unchanged} unchanged, {report.removed} removed"
+    )
+    return 0
+
+
+def export_file(args: argparse.Namespace, settings: Settings) -> int:
+    """Write every live fact to a file that `factbot import` accepts unchanged."""
+    facts = open_store(settings).all()
+    if args.file == "-":
+        sys.stdout.write(write_facts(facts, "json"))
+        return 0
+    path = Path(args.file)
+    try:
+        path.write_text(write_facts(facts, "csv" if path.suffix.lower() == ".csv" else "json"), encoding="utf-8", newline="")
+    except OSError as error:
+        raise CliError(f"cannot write {path}: {error.strerror}") from None
+    print(f"exported {len(facts)} facts to {path}")
+    return 0

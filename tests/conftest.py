@@ -1,0 +1,152 @@
+"""Fixtures: a fresh store, and a chat with the real application over the fake Bot API."""
+
+from __future__ import annotations
+
+import itertools
+import time
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+from telegram import Update
+from telegram.ext import Application
+
+from bot.app import build_application, open_store
+from bot.config import Settings
+from facts.store import FactStore
+from tests.fake_botapi import BOT_ID, Call, FakeBotApi, OfflineRequest
+
+TOKEN = "123456:TEST-token-not-real"
+ADMIN_ID = 1001
+USER_ID = 2002
+GROUP_ID = -3003
+
+
+def make_settings(db: Path, **overrides: Any) -> Settings:
+    values: dict[str, Any] = {"token": TOKEN, "db": db, "admins": frozenset({ADMIN_ID}), **overrides}
+    return Settings(_env_file=None, **values)
+
+
+@pytest.fixture
+def fresh_db(tmp_path: Path) -> FactStore:
+    """An empty store in a temporary file."""
+    store = FactStore(tmp_path / "facts.db")
+    yield store
+    store.close()
+
+
+@pytest.fixture
+def seeded_store(tmp_path: Path) -> FactStore:
+    """A store holding the bundled seed facts, as on a first run."""
+    store = open_store(make_settings(tmp_path / "facts.db"))
+    yield store
+    store.close()
+
+
+@dataclass
+class Reply:
+    """What the user sees of one bot message."""
+
+    call: Call
+
+    @property
+    def text(self) -> str:
+        return self.call.params.get("text", "")
+
+    @property
+    def parse_mode(self) -> str | None:
+        return self.call.params.get("parse_mode")
+
+    @property
+    def buttons(self) -> list[tuple[str, str]]:
+        """(label, callback data) of every inline button, row by row."""
+        markup = self.call.params.get("reply_markup") or {}
+        if not isinstance(markup, dict):
+            markup = markup.to_dict()
+        return [(b["text"], b.get("callback_data", "")) for row in markup.get("inline_keyboard", []) for b in row]
+
+
+class Chat:
+    """A conversation with the bot: say something as a user, read the bot's replies."""
+
+    def __init__(self, app: Application, api: FakeBotApi, user_id: int = USER_ID, language: str = "en") -> None:
+        self.app = app
+        self.api = api
+        self.user = {"id": user_id, "is_bot": False, "first_name": f"user{user_id}", "language_code": language}
+        self.chat = {"id": user_id, "type": "private"}
+        self._ids = itertools.count(1)
+        self.last_message: dict[str, Any] | None = None
+
+    def as_user(self, user_id: int, language: str = "en") -> Chat:
+        """Another person in the same kind of chat with the same bot."""
+        return Chat(self.app, self.api, user_id, language)
+
+    def in_group(self) -> Chat:
+        chat = Chat(self.app, self.api, self.user["id"], self.user["language_code"])
+        chat.chat = {"id": GROUP_ID, "type": "group", "title": "test group"}
+        return chat
+
+    async def _process(self, payload: dict[str, Any]) -> list[Reply]:
+        before = len(self.api.calls)
+        payload = {"update_id": next(self._ids), **payload}
+        await self.app.process_update(Update.de_json(payload, self.app.bot))
+        return [Reply(call) for call in self.api.calls[before:] if call.method in ("sendMessage", "editMessageText")]
+
+    def _message(self, **content: Any) -> dict[str, Any]:
+        message = {
+            "message_id": next(self._ids) + 100,
+            "date": int(time.time()),
+            "chat": self.chat,
+            "from": self.user,
+            **content,
+        }
+        self.last_message = message
+        return message
+
+    async def say(self, text: str, **extra: Any) -> list[Reply]:
+        """Send a text message; commands get their bot_command entity like in Telegram."""
+        content: dict[str, Any] = {"text": text, **extra}
+        if text.startswith("/"):
+            length = len(text.split()[0])
+            content["entities"] = [{"type": "bot_command", "offset": 0, "length": length}]
+        return await self._process({"message": self._message(**content)})
+
+    async def send(self, **content: Any) -> list[Reply]:
+        """Send any other kind of message (sticker, photo, document…)."""
+        return await self._process({"message": self._message(**content)})
+
+    async def press(self, reply: Reply, label: str) -> list[Reply]:
+        """Press the inline button labelled `label` under `reply`."""
+        data = dict(reply.buttons)[label]
+        bot_message = {
+            "message_id": 5000,
+            "date": int(time.time()),
+            "chat": self.chat,
+            "from": {"id": BOT_ID, "is_bot": True, "first_name": "factbot"},
+            "text": reply.text,
+            "reply_to_message": self.last_message,
+        }
+        query = {"id": str(next(self._ids)), "from": self.user, "chat_instance": "1", "data": data,
+                 "message": bot_message}
+        return await self._process({"callback_query": query})
+
+
+@pytest.fixture
+def api() -> FakeBotApi:
+    return FakeBotApi()
+
+
+@pytest.fixture
+async def app(seeded_store: FactStore, api: FakeBotApi, tmp_path: Path) -> AsyncIterator[Application]:
+    """The real application, seeded, talking to the fake Bot API."""
+    application = build_application(make_settings(tmp_path / "facts.db"), store=seeded_store, request=OfflineRequest(api))
+    async with application:
+        yield application
+
+
+@pytest.fixture
+def chat(app: Application, api: FakeBotApi) -> Chat:
+    """A private chat with an English-speaking user."""
+    return Chat(app, api)
