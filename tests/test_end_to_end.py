@@ -1,0 +1,84 @@
+"""`factbot run` long-polls a Bot API server on 127.0.0.1 and answers a user's message."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ADMIN_ID, TOKEN, USER_ID
+from tests.fake_botapi import BotApiServer, Call, FakeBotApi
+
+
+@pytest.fixture
+def running_bot(tmp_path: Path) -> Iterator[tuple[FakeBotApi, subprocess.Popen[str]]]:
+    api = FakeBotApi()
+    with BotApiServer(api, TOKEN) as server:
+        env = {
+            "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+            "HOME": str(tmp_path),
+            "NO_PROXY": "127.0.0.1,localhost",
+            "FACTBOT_TOKEN": TOKEN,
+            "FACTBOT_API_BASE_URL": server.base_url,
+            "FACTBOT_DB": str(tmp_path / "facts.db"),
+            "FACTBOT_ADMINS": str(ADMIN_ID),
+        }
+        process = subprocess.Popen(
+            [sys.executable, "-m", "bot", "run"], env=env, cwd=tmp_path, stderr=subprocess.PIPE, text=True
+        )
+        try:
+            yield api, process
+        finally:
+            process.send_signal(signal.SIGINT)
+            try:
+                process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+
+
+def wait_for_messages(api: FakeBotApi, count: int, timeout: float = 30.0) -> list[Call]:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        sent = api.sent("sendMessage")
+        if len(sent) >= count:
+            return sent
+        time.sleep(0.05)
+    raise AssertionError(f"the bot sent {len(api.sent('sendMessage'))} messages, expected {count}")
+
+
+def user_message(text: str, user_id: int, message_id: int) -> dict[str, object]:
+    user = {"id": user_id, "is_bot": False, "first_name": "Aiko", "language_code": "ja"}
+    message: dict[str, object] = {
+        "message_id": message_id,
+        "date": int(time.time()),
+        "chat": {"id": user_id, "type": "private"},
+        "from": user,
+        "text": text,
+    }
+    if text.startswith("/"):
+        message["entities"] = [{"type": "bot_command", "offset": 0, "length": len(text.split()[0])}]
+    return {"message": message}
+
+
+def test_a_user_asks_through_long_polling_and_gets_the_sourced_answer(running_bot) -> None:
+    api, process = running_bot
+
+    api.queue_update(user_message("北朝鮮は何人の兵士を派遣した？", USER_ID, 1))
+    [reply] = wait_for_messages(api, 1)
+
+    assert USER_ID == reply.params["chat_id"]
+    assert "HTML" == reply.params["parse_mode"]
+    assert "<b>約1万1千人</b>" in reply.params["text"]
+    assert '出典: <a href="https://www.bbc.com/japanese/articles/cvgpjeekzywo">BBCニュース ジャパン</a>（2024-12-19）' in reply.params["text"]
+    assert api.sent("setMyCommands"), "the command menu is set at startup"
+
+    process.send_signal(signal.SIGINT)
+    _, stderr = process.communicate(timeout=20)
+    assert TOKEN not in stderr, "the token must never be logged"
