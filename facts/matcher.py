@@ -1,11 +1,22 @@
 """Find the fact a question asks for, or honestly none.
 
-Every phrasing of every fact (its question and each alias) is indexed by its
-tokens. A question first shortlists phrasings that share a token with it
-(rare tokens count more), then each candidate gets a score from 0 to 100 that
-mixes weighted token overlap with rapidfuzz's character similarity. The
-matcher abstains when the best score is too low or too close to a different
-fact's score.
+A fact and its other-language versions (same `key`) form one *group*. Each
+group is indexed by its tokens: strongly by its questions and aliases (how
+people ask), weakly by its answers, figures and tags (what it is about). A
+question shortlists the groups sharing its rarer tokens, then each candidate
+gets a score from 0 to 100:
+
+- coverage: how much of the question's content (weighted by rarity, so
+  "Kursk" counts more than "North Korea") the group knows about. A word no
+  fact knows at all ("population", "Syria") weighs the most: it is the best
+  sign that the question is about something else;
+- intent: asking "why" is not asking "how many";
+- specificity: how much of the closest phrasing the question covers;
+- spelling: rapidfuzz's character similarity to the closest phrasing.
+
+The matcher abstains when the best score is too low or too close to a
+different fact's score. English words no fact uses are first respelled to the
+closest known word ("nroth" → "north"), so typos do not look like new topics.
 """
 
 from __future__ import annotations
@@ -16,13 +27,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
 
 from facts.model import Fact
-from facts.normalize import compact, tokens
+from facts.normalize import compact, entities, related, is_kana_only, lexicon_words, respell, tokens, words
 
-INTENT_WEIGHT = 2.5
-"""An intent token (?count, ?why) weighs like a fairly rare word: asking 'why' is not asking 'how many'."""
+INTENT_TRUE = "?true"
+"""'Is it true…' fits any fact; it never conflicts with another intent."""
 
 
 @dataclass(frozen=True)
@@ -45,24 +56,54 @@ class MatchResult:
 
 
 @dataclass
-class _Phrasing:
-    fact_id: int
-    tokens: Counter[str]
-    compact: str
-
-
-@dataclass
 class MatcherSettings:
-    """The thresholds; the defaults are the tuned ones (see bench/quality.py)."""
+    """The weights and thresholds; the defaults are the tuned ones (see bench/quality.py)."""
 
-    min_score: float = 55.0
+    min_score: float = 50.0
     """Below this the matcher says it does not know."""
-    min_margin: float = 4.0
+    min_margin: float = 0.0
     """A best match this close to a different fact's score, below `sure_score`, is too ambiguous."""
     sure_score: float = 80.0
     also_margin: float = 15.0
     """Facts this close to the best that share a tag and give another figure are 'also reported'."""
-    shortlist: int = 50
+    report_tie: float = 8.0
+    """Other sources this close to the best are equally good answers: the newest of them is shown first."""
+    weak_match: float = 0.7
+    """How much a question word found only in an answer counts, next to one found in a question or alias."""
+    related_match: float = 0.6
+    """How much a question token counts when the fact is asked with a related one (#dead ~ #casualty)."""
+    entity_miss: float = 2.0
+    """A country or person the question names but the fact's phrasings do not counts this many times."""
+    other_owner: float = 0.5
+    """Coverage kept when the question is about someone else's soldiers or casualties."""
+    kana_weight: float = 0.1
+    """Kana-only tokens are mostly grammar (によると, ている); they count for little."""
+    intent_unknown: float = 0.7
+    """Score kept when the question asks e.g. 'how many' and the fact is not asked that way nor has a number."""
+    intent_conflict: float = 0.7
+    """Score kept when the question asks 'why' and the fact answers only 'how many'."""
+    coverage_weight: float = 0.8
+    specificity_weight: float = 0.1
+    spelling_weight: float = 0.1
+    shortlist: int = 40
+    common_share: float = 0.05
+    """A token in more than this share of groups only adds weight to candidates rarer tokens found."""
+
+
+@dataclass
+class _Group:
+    """What the matcher knows of one fact in all its languages."""
+
+    members: list[Fact]
+    strong: frozenset[str]
+    weak: frozenset[str]
+    intents: frozenset[str]
+    phrasings: list[tuple[Counter[str], str]]
+    """(content tokens, compact text) of every question and alias."""
+    owners: frozenset[str]
+    """Whose soldiers/casualties the fact is about (`@#nk:#soldier`)."""
+    owned: frozenset[str]
+    """The possessed words those are about (`#soldier`)."""
 
 
 class Matcher:
@@ -71,11 +112,16 @@ class Matcher:
     def __init__(self, facts: Iterable[Fact] = (), settings: MatcherSettings | None = None) -> None:
         self.settings = settings or MatcherSettings()
         self._facts: dict[int, Fact] = {}
-        self._phrasings: dict[int, list[_Phrasing]] = {}
-        self._postings: dict[str, set[tuple[int, int]]] = defaultdict(set)
-        self._doc_freq: Counter[str] = Counter()
-        self._phrasing_count = 0
-        self._by_key: dict[str, set[int]] = defaultdict(set)
+        self._group_of: dict[int, str] = {}
+        self._groups: dict[str, _Group] = {}
+        self._members: dict[str, dict[int, Fact]] = defaultdict(dict)
+        self._phrasing_weights: dict[str, float] = {}
+        """Token weights for scoring phrasings; valid until the index changes."""
+        self._postings: dict[str, set[str]] = defaultdict(set)
+        self._words: Counter[str] = Counter()
+        self._words_by_initial: dict[str, set[str]] = defaultdict(set)
+        for word in lexicon_words():
+            self._words_by_initial[word[0]].add(word)
         for fact in facts:
             self.add(fact)
 
@@ -86,34 +132,21 @@ class Matcher:
         assert fact.id is not None, "only stored facts can be matched"
         self.remove(fact.id)
         self._facts[fact.id] = fact
-        phrasings = [_Phrasing(fact.id, Counter(tokens(text)), compact(text)) for text in fact.texts()]
-        self._phrasings[fact.id] = phrasings
-        if fact.key:
-            self._by_key[fact.key].add(fact.id)
-        for index, phrasing in enumerate(phrasings):
-            for token in phrasing.tokens:
-                self._postings[token].add((fact.id, index))
-                self._doc_freq[token] += 1
-        self._phrasing_count += len(phrasings)
+        group_id = _group_id(fact)
+        self._group_of[fact.id] = group_id
+        self._members[group_id][fact.id] = fact
+        self._reindex_group(group_id)
+        self._count_words(fact, +1)
 
     def remove(self, fact_id: int) -> None:
         """Forget a fact; unknown ids are ignored."""
-        phrasings = self._phrasings.pop(fact_id, None)
         fact = self._facts.pop(fact_id, None)
-        if phrasings is None or fact is None:
+        if fact is None:
             return
-        if fact.key:
-            self._by_key[fact.key].discard(fact_id)
-            if not self._by_key[fact.key]:
-                del self._by_key[fact.key]
-        for index, phrasing in enumerate(phrasings):
-            for token in phrasing.tokens:
-                self._postings[token].discard((fact_id, index))
-                self._doc_freq[token] -= 1
-                if not self._doc_freq[token]:
-                    del self._doc_freq[token]
-                    del self._postings[token]
-        self._phrasing_count -= len(phrasings)
+        group_id = self._group_of.pop(fact_id)
+        self._members[group_id].pop(fact_id, None)
+        self._reindex_group(group_id)
+        self._count_words(fact, -1)
 
     def apply(self, before: Fact | None, after: Fact | None) -> None:
         """A store listener: reindex one changed fact."""
@@ -131,29 +164,150 @@ class Matcher:
 
     def in_language(self, fact: Fact, lang: str) -> Fact:
         """The version of `fact` written in `lang` if there is one, else `fact` itself."""
-        if fact.lang == lang or not fact.key:
+        group = self._groups.get(_group_id(fact))
+        if fact.lang == lang or group is None:
             return fact
-        versions = (self._facts[fact_id] for fact_id in sorted(self._by_key.get(fact.key, ())))
-        return next((version for version in versions if version.lang == lang), fact)
+        return next((member for member in group.members if member.lang == lang), fact)
+
+    def _reindex_group(self, group_id: str) -> None:
+        """Rebuild one group's entry and postings from its current members."""
+        self._phrasing_weights.clear()
+        old = self._groups.pop(group_id, None)
+        if old is not None:
+            for token in old.strong | old.weak:
+                self._postings[token].discard(group_id)
+                if not self._postings[token]:
+                    del self._postings[token]
+        members = self._members.get(group_id, {})
+        if not members:
+            self._members.pop(group_id, None)
+            return
+        group = _build_group([members[fact_id] for fact_id in sorted(members)])
+        self._groups[group_id] = group
+        for token in group.strong | group.weak:
+            self._postings[token].add(group_id)
+
+    def _count_words(self, fact: Fact, delta: int) -> None:
+        for word in _fact_words(fact):
+            self._words[word] += delta
+            if self._words[word] <= 0:
+                del self._words[word]
+                if word not in lexicon_words():
+                    self._words_by_initial[word[0]].discard(word)
+            else:
+                self._words_by_initial[word[0]].add(word)
 
     # -- matching -------------------------------------------------------------------
 
     def match(self, question: str, limit: int = 3) -> MatchResult:
         """The fact `question` asks for (or None), and up to `limit` closest facts."""
-        query = Counter(tokens(question))
-        if not query or not self._facts:
+        question = respell(question, self._respelling)
+        query = tokens(question)
+        content = Counter(t for t in query if t[0] not in "?@")
+        owners = frozenset(t for t in query if t.startswith("@"))
+        intents = frozenset(t for t in query if t.startswith("?")) - {INTENT_TRUE}
+        if not content or not self._groups:
+            return MatchResult(best=None, ranked=[])
+        weights = {token: self._weight(token) for token in content}
+        if not any(weights.values()):
             return MatchResult(best=None, ranked=[])
         query_compact = compact(question)
-        per_fact: dict[int, float] = {}
-        for fact_id, index in self._shortlist(query):
-            phrasing = self._phrasings[fact_id][index]
-            score = self._score(query, query_compact, phrasing)
-            if score > per_fact.get(fact_id, -1.0):
-                per_fact[fact_id] = score
-        ranked = sorted(per_fact.items(), key=lambda item: (-item[1], item[0]))
-        matches = _distinct([Match(self._facts[fact_id], round(score, 1)) for fact_id, score in ranked])
+        scored = [
+            (self._score(weights, intents, owners, query_compact, self._groups[group_id]), group_id)
+            for group_id in self._shortlist(weights)
+        ]
+        scored.sort(key=lambda item: (-item[0][0], item[1]))
+        matches = [Match(fact, round(score, 1)) for (score, fact), _ in scored]
         best, also = self._confident(matches)
         return MatchResult(best=best, ranked=matches[:limit], also=also)
+
+    def _respelling(self, word: str) -> str | None:
+        """The known word closest to an unknown one, if close enough to be a typo."""
+        if word in self._words or word in lexicon_words() or len(word) < 4:
+            return None
+        found = process.extractOne(
+            word, self._words_by_initial.get(word[0], ()), scorer=fuzz.ratio, score_cutoff=80
+        )
+        return found[0] if found else None
+
+    def _weight(self, token: str) -> float:
+        """Rarer tokens weigh more; a token no fact knows weighs the most, unless it is kana glue."""
+        df = len(self._postings.get(token, ()))
+        weight = math.log(1 + (len(self._groups) + 1) / (df + 0.5))
+        if is_kana_only(token):
+            return 0.0 if df == 0 else weight * self.settings.kana_weight  # って, てる, によると: grammar
+        return weight
+
+    def _cached_weight(self, token: str, weights: dict[str, float]) -> float:
+        """The weight of a phrasing token, remembered in `weights` for the rest of this question."""
+        weight = weights.get(token)
+        if weight is None:
+            weight = self._phrasing_weights.setdefault(token, self._weight(token))
+        return weight
+
+    def _shortlist(self, weights: dict[str, float]) -> list[str]:
+        """Groups sharing the most weight with the question, found from its rarest tokens."""
+        gathered: dict[str, float] = defaultdict(float)
+        common = max(self.settings.shortlist, int(len(self._groups) * self.settings.common_share))
+        for token in sorted(weights, key=weights.__getitem__, reverse=True):
+            postings = self._postings.get(token)
+            if not postings:
+                continue
+            if len(postings) > common and gathered:
+                for group_id in gathered:
+                    if group_id in postings:
+                        gathered[group_id] += weights[token]
+                continue
+            for group_id in postings:
+                gathered[group_id] += weights[token]
+        return sorted(gathered, key=lambda group_id: (-gathered[group_id], group_id))[: self.settings.shortlist]
+
+    def _score(
+        self,
+        weights: dict[str, float],
+        intents: frozenset[str],
+        owners: frozenset[str],
+        query_compact: str,
+        group: _Group,
+    ) -> tuple[float, Fact]:
+        """0-100 for one group, and the member whose phrasing came closest."""
+        settings = self.settings
+        total = known = 0.0
+        for token, weight in weights.items():
+            if token in group.strong:
+                known += weight
+            elif related().get(token, frozenset()) & group.strong:
+                known += weight * settings.related_match
+            elif token in entities():
+                # Who a question is about must be in how the fact is asked, not just in its answer.
+                weight *= settings.entity_miss
+            elif token in group.weak:
+                known += weight * settings.weak_match
+            total += weight
+        coverage = known / (total or 1.0)
+        if owners - group.owners and {o.split(":")[1] for o in owners - group.owners} & group.owned:
+            coverage *= settings.other_owner  # asks about Ukrainian soldiers; the fact is about North Korean ones
+
+        if not intents or intents & group.intents:
+            intent = 1.0
+        elif not group.intents:
+            intent = settings.intent_unknown
+        else:
+            intent = settings.intent_conflict
+
+        specificity = spelling = 0.0
+        for phrasing_tokens, phrasing_compact in group.phrasings:
+            phrasing_total = sum(self._cached_weight(t, weights) for t in phrasing_tokens) or 1.0
+            shared = sum(weights[t] for t in phrasing_tokens.keys() & weights.keys())
+            specificity = max(specificity, shared / phrasing_total)
+            spelling = max(spelling, fuzz.ratio(query_compact, phrasing_compact) / 100.0)
+
+        score = 100.0 * intent * (
+            settings.coverage_weight * coverage
+            + settings.specificity_weight * specificity
+            + settings.spelling_weight * spelling
+        )
+        return score, group.members[0]
 
     def _confident(self, matches: list[Match]) -> tuple[Match | None, list[Match]]:
         """The best match unless it is too weak or too close to a different fact.
@@ -180,46 +334,50 @@ class Matcher:
             return None, []
         if not reports:
             return best, []
-        tied = [best] + [m for m in reports if best.score - m.score < self.settings.min_margin]
+        tied = [best] + [m for m in reports if best.score - m.score < self.settings.report_tie]
         newest_tied = max(tied, key=_recency)
         group = sorted([best, *reports], key=_recency, reverse=True)
         return newest_tied, [m for m in group if m is not newest_tied]
 
-    def _weight(self, token: str) -> float:
-        if token.startswith("?"):
-            return INTENT_WEIGHT
-        df = self._doc_freq.get(token, 0)
-        return math.log(1 + (self._phrasing_count + 1) / (df + 0.5))
 
-    def _shortlist(self, query: Counter[str]) -> list[tuple[int, int]]:
-        """Phrasings sharing the most weight with the query, rare tokens first."""
-        gathered: dict[tuple[int, int], float] = defaultdict(float)
-        for token in query:
-            if token.startswith("?") or token not in self._postings:
-                continue
-            weight = self._weight(token)
-            for posting in self._postings[token]:
-                gathered[posting] += weight
-        best = sorted(gathered.items(), key=lambda item: -item[1])[: self.settings.shortlist]
-        return [posting for posting, _ in best]
-
-    def _score(self, query: Counter[str], query_compact: str, phrasing: _Phrasing) -> float:
-        """0-100: how much of the question the phrasing covers, and vice versa, plus spelling."""
-        shared = sum(self._weight(t) for t in query.keys() & phrasing.tokens.keys())
-        query_total = sum(self._weight(t) for t in query) or 1.0
-        phrasing_total = sum(self._weight(t) for t in phrasing.tokens) or 1.0
-        overlap = 0.65 * shared / query_total + 0.35 * shared / phrasing_total
-        spelling = fuzz.ratio(query_compact, phrasing.compact) / 100.0
-        return 100.0 * (0.8 * overlap + 0.2 * spelling)
+def _group_id(fact: Fact) -> str:
+    return f"key:{fact.key}" if fact.key else f"#{fact.id}"
 
 
-def _distinct(matches: list[Match]) -> list[Match]:
-    """One match per fact: a fact's other-language version is the same fact."""
-    kept: list[Match] = []
-    for match in matches:
-        if not any(_same_fact(match.fact, other.fact) for other in kept):
-            kept.append(match)
-    return kept
+def _build_group(members: list[Fact]) -> _Group:
+    strong: set[str] = set()
+    weak: set[str] = set()
+    intents: set[str] = set()
+    owners: set[str] = set()
+    phrasings: list[tuple[Counter[str], str]] = []
+    for fact in members:
+        for text in fact.texts():
+            found = tokens(text)
+            owners.update(t for t in found if t.startswith("@"))
+            content = Counter(t for t in found if t[0] not in "?@")
+            intents.update(t for t in found if t.startswith("?"))
+            strong.update(content)
+            phrasings.append((content, compact(text)))
+        strong.update(t for t in tokens(fact.source_title) if t[0] not in "?@")  # "what does the BBC say…"
+        for text in (fact.answer, fact.figure or "", *fact.tags):
+            found = tokens(text)
+            weak.update(t for t in found if t[0] not in "?@")
+    if any(_has_number(fact.figure) for fact in members):
+        intents.add("?count")  # a figure answers "how many"
+    return _Group(
+        members,
+        frozenset(strong),
+        frozenset(weak - strong),
+        frozenset(intents - {INTENT_TRUE}),
+        phrasings,
+        frozenset(owners),
+        frozenset(owner.split(":")[1] for owner in owners),
+    )
+
+
+def _fact_words(fact: Fact) -> set[str]:
+    """The English words of a fact, the vocabulary typos are respelled to."""
+    return {word for text in (*fact.texts(), fact.answer, *fact.tags) for word in words(text)}
 
 
 def _other_report(a: Fact, b: Fact) -> bool:
@@ -238,8 +396,3 @@ def _has_number(figure: str | None) -> bool:
 
 def _recency(match: Match) -> tuple[date, float]:
     return (match.fact.published or date.min, match.score)
-
-
-def _same_fact(a: Fact, b: Fact) -> bool:
-    """Two language versions of one fact are not rivals."""
-    return a.id == b.id or (a.key is not None and a.key == b.key)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
+from collections.abc import Callable
 from functools import lru_cache
 from importlib import resources
 
@@ -22,7 +23,8 @@ _KANJI_DIGITS = {"〇": 0, "零": 0, "一": 1, "二": 2, "三": 3, "四": 4, "�
 _KANJI_SMALL_UNITS = {"十": 10, "百": 100, "千": 1000}
 _KANJI_BIG_UNITS = {"万": 10_000, "億": 100_000_000}
 
-_JAPANESE_RUN = re.compile(r"[\u3041-\u309f\u30a0-\u30ff\u3400-\u4dbf\u4e00-\u9fff々〆ー]+")
+_JAPANESE_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff々〆]+|[\u3041-\u309f\u30a0-\u30ffー]+")
+"""A run of kanji, or a run of kana: a word boundary in Japanese is most often where the script changes."""
 _WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
 _NUMBER_WITH_COMMAS = re.compile(r"(?<![\d.])(\d{1,3}(?:,\d{3})+)(?![\d])")
 _NUMBER_K = re.compile(r"(?<![\w.])(\d+(?:\.\d+)?)\s?k\b")
@@ -140,8 +142,18 @@ def tokens(text: str) -> list[str]:
             if word not in stop:
                 result.append(_stem(word))
         for run in _JAPANESE_RUN.findall(piece):
-            result.extend(_bigrams(run))
-    return result
+            result.extend(bigram for bigram in _bigrams(run) if bigram not in stop)
+    return result + _whose(result)
+
+
+POSSESSED = frozenset({"#soldier", "#casualty", "#dead", "#wounded"})
+"""Words whose owner matters: Ukrainian soldiers are not North Korean soldiers."""
+
+
+def _whose(found: list[str]) -> list[str]:
+    """`@#ua:#soldier` for 'Ukrainian soldiers' / ウクライナ兵: an entity right before a possessed word."""
+    known = entities()
+    return [f"@{owner}:{word}" for owner, word in zip(found, found[1:]) if owner in known and word in POSSESSED]
 
 
 def _bigrams(run: str) -> list[str]:
@@ -149,6 +161,45 @@ def _bigrams(run: str) -> list[str]:
     if len(run) == 1:
         return [run] if run not in _stopwords() else []
     return [run[i : i + 2] for i in range(len(run) - 1)]
+
+
+_ASCII_WORD = re.compile(r"[a-z]+")
+_KANA_ONLY = re.compile(r"[\u3041-\u309fー]+")
+
+
+def words(text: str) -> set[str]:
+    """The English words of `text`, folded: the vocabulary typos are respelled to."""
+    return set(_ASCII_WORD.findall(_clean(text)))
+
+
+@lru_cache(maxsize=1)
+def lexicon_words() -> frozenset[str]:
+    """Every English word the lexicon knows (synonyms, intents, stopwords)."""
+    lexicon = _lexicon()
+    phrases = [p for group in ("synonyms", "intents") for variants in lexicon[group].values() for p in variants]  # type: ignore[attr-defined]
+    return frozenset(word for phrase in [*phrases, *lexicon["stopwords"]] for word in words(phrase))  # type: ignore[misc]
+
+
+@lru_cache(maxsize=1)
+def entities() -> frozenset[str]:
+    """Tokens naming who a question is about (countries, leaders, agencies)."""
+    return frozenset(_lexicon().get("entities", []))  # type: ignore[arg-type]
+
+
+@lru_cache(maxsize=1)
+def related() -> dict[str, frozenset[str]]:
+    """Tokens close in meaning to a token (#dead → #casualty), for partial credit."""
+    return {token: frozenset(others) for token, others in _lexicon().get("related", {}).items()}  # type: ignore[union-attr]
+
+
+def respell(text: str, fix: Callable[[str], str | None]) -> str:
+    """Folded `text` with each English word replaced by `fix(word)` where that is not None."""
+    return _ASCII_WORD.sub(lambda match: fix(match.group(0)) or match.group(0), fold(text))
+
+
+def is_kana_only(token: str) -> bool:
+    """A token of hiragana only (after folding): grammar such as って or てる, or a reading."""
+    return bool(_KANA_ONLY.fullmatch(token))
 
 
 def compact(text: str) -> str:
