@@ -42,6 +42,10 @@ ALL_FIELDS = ("id", *EDITABLE_FIELDS, "created_at", "updated_at", "created_by")
 
 _HTTP_URL = TypeAdapter(HttpUrl)
 
+URL_REASON = "must be an http:// or https:// link, e.g. https://example.com/article"
+DATE_REASON = "must be a date written YYYY-MM-DD, e.g. 2024-12-19"
+"""Reasons the validators give; named so that translations can recognise them."""
+
 
 class StrictModel(BaseModel):
     """Shared base: unknown fields are an error, never silently dropped."""
@@ -82,7 +86,7 @@ class FactData(StrictModel):
         try:
             _HTTP_URL.validate_python(value)
         except ValidationError:
-            raise ValueError("must be an http:// or https:// link, e.g. https://example.com/article") from None
+            raise ValueError(URL_REASON) from None
         return value
 
     @field_validator("figure", "key", mode="before")
@@ -102,8 +106,8 @@ class FactData(StrictModel):
             try:
                 return date.fromisoformat(value.strip())
             except ValueError:
-                raise ValueError("must be a date written YYYY-MM-DD, e.g. 2024-12-19") from None
-        raise ValueError("must be a date written YYYY-MM-DD, e.g. 2024-12-19")
+                raise ValueError(DATE_REASON) from None
+        raise ValueError(DATE_REASON)
 
     @field_validator("aliases", "tags", mode="before")
     @classmethod

@@ -259,6 +259,25 @@ class FactStore:
         self._notify([(before, None)])
         return before
 
+    def restore(self, fact_id: int, actor: str) -> Fact:
+        """Bring a deleted fact back as it was when deleted; returns it.
+
+        :raises FactNotFound: if no fact with this id was ever stored.
+        :raises ValueError: if the fact is not deleted.
+        """
+        now = _now()
+        with self._write():
+            row = self._row(fact_id)
+            if row is None:
+                raise FactNotFound(fact_id)
+            if row["deleted_at"] is None:
+                raise ValueError(f"fact {fact_id} is not deleted")
+            self.db["facts"].update(fact_id, {"deleted_at": None, "updated_at": now.isoformat()})
+            after = self.get(fact_id)
+            self._audit(uuid.uuid4().hex, actor, "restore", None, after, now)
+        self._notify([(None, after)])
+        return after
+
     def import_facts(self, facts: list[Fact], actor: str, replace: bool = False) -> ImportReport:
         """Store many facts in one transaction: all of them or, on any error, none.
 

@@ -1,0 +1,117 @@
+"""Render what admins see (fact lists, details, changes, history) as Telegram HTML.
+
+Like `facts.render`, every value goes through `escape`; long values and long
+lists are cut so that a message stays under Telegram's 4096 characters.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from facts.curation import FieldChange, HistoryItem, Page, fact_fields
+from facts.lang import Lang
+from facts.messages import message
+from facts.model import Fact
+from facts.render import escape
+
+MAX_MESSAGE_CHARS = 4096
+# Room left for what a handler adds around a rendered block (a header line, a note).
+_BUDGET = MAX_MESSAGE_CHARS - 300
+_VALUE_CHARS = 300
+EMPTY = "—"
+
+
+def clip(text: str, limit: int = _VALUE_CHARS) -> str:
+    """`text`, cut to `limit` characters with an ellipsis (before escaping, so no entity is cut)."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def fit(lines: Sequence[str], lang: Lang, limit: int = _BUDGET) -> str:
+    """Join whole lines (each complete HTML) up to `limit` characters; say how many were left out."""
+    kept: list[str] = []
+    used = 0
+    for index, line in enumerate(lines):
+        if used + len(line) + 1 > limit:
+            kept.append(escape(message("more_lines", lang, count=len(lines) - index)))
+            break
+        kept.append(line)
+        used += len(line) + 1
+    return "\n".join(kept)
+
+
+def fact_line_html(fact: Fact) -> str:
+    """`#12 Question — <b>figure</b> — Source (2024-12-19)`: one fact in a list."""
+    parts = [f"#{fact.id} {escape(clip(fact.question, 120))}"]
+    if fact.figure:
+        parts.append(f"<b>{escape(fact.figure)}</b>")
+    date = f" ({fact.published.isoformat()})" if fact.published else ""
+    parts.append(f"{escape(clip(fact.source_title, 80))}{date}")
+    return " — ".join(parts)
+
+
+def facts_page_html(page: Page[Fact], query: str, lang: Lang) -> str:
+    """One page of /facts: a header with the position, then one line per fact."""
+    if page.total == 0:
+        return escape(message("facts_none", lang, query=clip(query, 100)))
+    place = {
+        "first": page.first,
+        "last": page.first + len(page.items) - 1,
+        "total": page.total,
+        "number": page.number,
+        "pages": page.pages,
+    }
+    header = (
+        message("facts_search_page", lang, query=clip(query, 100), **place)
+        if query
+        else message("facts_page", lang, **place)
+    )
+    return fit([escape(header), *(fact_line_html(fact) for fact in page.items)], lang)
+
+
+def fact_fields_html(fact: Fact) -> list[str]:
+    """`<b>field</b>: value` for every field of the fact."""
+    return [f"<b>{name}</b>: {escape(clip(value)) or EMPTY}" for name, value in fact_fields(fact)]
+
+
+def fact_detail_html(fact: Fact, history: list[HistoryItem], lang: Lang) -> str:
+    """/fact ID: every field, then the fact's history."""
+    return fit([*fact_fields_html(fact), "", *history_lines_html(history, lang)], lang)
+
+
+def changes_html(changes: list[FieldChange]) -> list[str]:
+    """`field: old → new`, one line per changed field."""
+    return [
+        f"<b>{change.field}</b>: {escape(clip(change.old, 150)) or EMPTY} → {escape(clip(change.new, 150)) or EMPTY}"
+        for change in changes
+    ]
+
+
+def history_item_html(item: HistoryItem, lang: Lang) -> list[str]:
+    """One change: when, who, what, to which fact, then its field changes indented."""
+    when = item.at.strftime("%Y-%m-%d %H:%M UTC")
+    undone = f" {escape(message('undone_mark', lang))}" if item.undone else ""
+    head = (
+        f"{when} · {escape(item.actor)} · {escape(message('action_' + item.action, lang))} "
+        f"#{item.fact_id} {escape(clip(item.question, 80))}{undone}"
+    )
+    return [head, *(f"    {line}" for line in changes_html(item.changes))]
+
+
+def history_lines_html(items: list[HistoryItem], lang: Lang) -> list[str]:
+    """The history heading and its entries, newest first (or 'no changes yet')."""
+    if not items:
+        return [escape(message("history_empty", lang))]
+    lines = [escape(message("history", lang))]
+    for item in items:
+        lines.extend(history_item_html(item, lang))
+    return lines
+
+
+def history_html(items: list[HistoryItem], lang: Lang) -> str:
+    """/history: the audit log, newest first."""
+    return fit(history_lines_html(items, lang), lang)
+
+
+def with_lines_html(header: str, lines: Sequence[str], lang: Lang) -> str:
+    """An escaped header followed by lines of plain text (each escaped), cut to fit."""
+    return fit([escape(header), *(escape(clip(line, 500)) for line in lines)], lang)
