@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import logging
 
-from telegram import BotCommandScopeDefault
+from telegram import BotCommandScopeChat, BotCommandScopeDefault
+from telegram.error import TelegramError
 from telegram.ext import Application, ApplicationBuilder, ContextTypes
 from telegram.request import BaseRequest
 
@@ -12,7 +13,7 @@ from bot.config import Settings
 from facts.io import bundled_seed
 from facts.matcher import Matcher
 from facts.store import FactStore
-from handlers import errors, user
+from handlers import admin, admin_add, admin_import, errors, user
 from handlers.context import FactbotContext
 
 log = logging.getLogger(__name__)
@@ -60,8 +61,12 @@ def build_application(
     app = builder.build()
     app.bot_data.update(store=store, matcher=build_matcher(store), admins=settings.admins)
 
-    # Order matters: specific handlers first, the catch-alls (unknown commands,
+    # Order matters: the admin conversations first, so that an admin's answers
+    # to /add are not taken for questions; the catch-alls (unknown commands,
     # stickers and photos) last, so they only see what nobody else took.
+    admin_add.register(app)
+    admin_import.register(app)
+    admin.register(app)
     user.register(app)
     user.register_fallbacks(app)
     app.add_error_handler(errors.apologise)
@@ -69,10 +74,22 @@ def build_application(
 
 
 async def _set_command_menus(app: Application) -> None:
-    """Show the user commands in every chat's menu, in English and Japanese."""
+    """Show the user commands in every chat's menu, and the admin commands too in admins' chats.
+
+    Both in English (the default) and Japanese.
+    """
     for lang in ("en", "ja"):
+        language_code = None if lang == "en" else lang
         await app.bot.set_my_commands(
-            user.command_menu(lang),
-            scope=BotCommandScopeDefault(),
-            language_code=None if lang == "en" else lang,
+            user.command_menu(lang), scope=BotCommandScopeDefault(), language_code=language_code
         )
+        for admin_id in sorted(app.bot_data["admins"]):
+            commands = user.command_menu(lang) + user.command_menu(lang, admin.ADMIN_COMMANDS)
+            try:
+                await app.bot.set_my_commands(
+                    commands, scope=BotCommandScopeChat(admin_id), language_code=language_code
+                )
+            except TelegramError as error:
+                # Telegram refuses a chat the admin has not opened yet ("chat not
+                # found"); the bot still runs, and the admin commands still work.
+                log.warning("could not set the admin command menu for %s: %s", admin_id, error)

@@ -117,6 +117,19 @@ class Chat:
         """Send any other kind of message (sticker, photo, document…)."""
         return await self._process({"message": self._message(**content)})
 
+    async def send_document(
+        self, content: bytes, file_name: str, caption: str | None = None, **document: Any
+    ) -> list[Reply]:
+        """Send a file as a document (the fake Bot API serves its bytes to getFile)."""
+        file_id = self.api.add_file(content)
+        content_: dict[str, Any] = {
+            "document": {"file_id": file_id, "file_unique_id": file_id, "file_name": file_name,
+                         "file_size": len(content), **document},
+        }
+        if caption is not None:
+            content_["caption"] = caption
+        return await self._process({"message": self._message(**content_)})
+
     async def press(self, reply: Reply, label: str) -> list[Reply]:
         """Press the inline button labelled `label` under `reply`."""
         data = dict(reply.buttons)[label]
