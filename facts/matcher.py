@@ -25,12 +25,13 @@ import math
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from datetime import date
 
 from rapidfuzz import fuzz, process
 
 from facts.model import Fact
-from facts.normalize import compact, entities, related, is_kana_only, lexicon_words, respell, tokens, words
+from facts.normalize import compact, entities, related, is_kana_only, lexicon_words, respell, stem, tokens
 
 INTENT_TRUE = "?true"
 """'Is it true…' fits any fact; it never conflicts with another intent."""
@@ -99,11 +100,13 @@ class _Group:
     weak: frozenset[str]
     intents: frozenset[str]
     phrasings: list[tuple[Counter[str], str]]
-    """(content tokens, compact text) of every question and alias."""
+    """(content tokens, text) of every question and alias."""
     owners: frozenset[str]
     """Whose soldiers/casualties the fact is about (`@#nk:#soldier`)."""
     owned: frozenset[str]
     """The possessed words those are about (`#soldier`)."""
+    compacts: list[str] | None = None
+    """The phrasings as compact text for spelling similarity, made on first use."""
 
 
 class Matcher:
@@ -118,8 +121,8 @@ class Matcher:
         self._phrasing_weights: dict[str, float] = {}
         """Token weights for scoring phrasings; valid until the index changes."""
         self._postings: dict[str, set[str]] = defaultdict(set)
-        self._words: Counter[str] = Counter()
         self._words_by_initial: dict[str, set[str]] = defaultdict(set)
+        """English words facts and the lexicon use, by first letter: what typos are respelled to."""
         for word in lexicon_words():
             self._words_by_initial[word[0]].add(word)
         for fact in facts:
@@ -136,7 +139,6 @@ class Matcher:
         self._group_of[fact.id] = group_id
         self._members[group_id][fact.id] = fact
         self._reindex_group(group_id)
-        self._count_words(fact, +1)
 
     def remove(self, fact_id: int) -> None:
         """Forget a fact; unknown ids are ignored."""
@@ -146,7 +148,6 @@ class Matcher:
         group_id = self._group_of.pop(fact_id)
         self._members[group_id].pop(fact_id, None)
         self._reindex_group(group_id)
-        self._count_words(fact, -1)
 
     def apply(self, before: Fact | None, after: Fact | None) -> None:
         """A store listener: reindex one changed fact."""
@@ -178,6 +179,8 @@ class Matcher:
                 self._postings[token].discard(group_id)
                 if not self._postings[token]:
                     del self._postings[token]
+                    if token.isalpha() and token.isascii() and token not in lexicon_words():
+                        self._words_by_initial[token[0]].discard(token)
         members = self._members.get(group_id, {})
         if not members:
             self._members.pop(group_id, None)
@@ -185,17 +188,10 @@ class Matcher:
         group = _build_group([members[fact_id] for fact_id in sorted(members)])
         self._groups[group_id] = group
         for token in group.strong | group.weak:
-            self._postings[token].add(group_id)
-
-    def _count_words(self, fact: Fact, delta: int) -> None:
-        for word in _fact_words(fact):
-            self._words[word] += delta
-            if self._words[word] <= 0:
-                del self._words[word]
-                if word not in lexicon_words():
-                    self._words_by_initial[word[0]].discard(word)
-            else:
-                self._words_by_initial[word[0]].add(word)
+            postings = self._postings[token]
+            if not postings and token.isalpha() and token.isascii():
+                self._words_by_initial[token[0]].add(token)
+            postings.add(group_id)
 
     # -- matching -------------------------------------------------------------------
 
@@ -223,7 +219,7 @@ class Matcher:
 
     def _respelling(self, word: str) -> str | None:
         """The known word closest to an unknown one, if close enough to be a typo."""
-        if word in self._words or word in lexicon_words() or len(word) < 4:
+        if len(word) < 4 or word in lexicon_words() or stem(word) in self._postings:
             return None
         found = process.extractOne(
             word, self._words_by_initial.get(word[0], ()), scorer=fuzz.ratio, score_cutoff=80
@@ -296,7 +292,9 @@ class Matcher:
             intent = settings.intent_conflict
 
         specificity = spelling = 0.0
-        for phrasing_tokens, phrasing_compact in group.phrasings:
+        if group.compacts is None:
+            group.compacts = [compact(text) for _, text in group.phrasings]  # only facts that get scored need it
+        for (phrasing_tokens, _), phrasing_compact in zip(group.phrasings, group.compacts):
             phrasing_total = sum(self._cached_weight(t, weights) for t in phrasing_tokens) or 1.0
             shared = sum(weights[t] for t in phrasing_tokens.keys() & weights.keys())
             specificity = max(specificity, shared / phrasing_total)
@@ -357,11 +355,10 @@ def _build_group(members: list[Fact]) -> _Group:
             content = Counter(t for t in found if t[0] not in "?@")
             intents.update(t for t in found if t.startswith("?"))
             strong.update(content)
-            phrasings.append((content, compact(text)))
-        strong.update(t for t in tokens(fact.source_title) if t[0] not in "?@")  # "what does the BBC say…"
-        for text in (fact.answer, fact.figure or "", *fact.tags):
-            found = tokens(text)
-            weak.update(t for t in found if t[0] not in "?@")
+            phrasings.append((content, text))
+        strong.update(_source_tokens(fact.source_title))  # "what does the BBC say…"
+        about = "\n".join((fact.answer, fact.figure or "", *fact.tags))
+        weak.update(t for t in tokens(about) if t[0] not in "?@")
     if any(_has_number(fact.figure) for fact in members):
         intents.add("?count")  # a figure answers "how many"
     return _Group(
@@ -375,9 +372,9 @@ def _build_group(members: list[Fact]) -> _Group:
     )
 
 
-def _fact_words(fact: Fact) -> set[str]:
-    """The English words of a fact, the vocabulary typos are respelled to."""
-    return {word for text in (*fact.texts(), fact.answer, *fact.tags) for word in words(text)}
+@lru_cache(maxsize=4096)
+def _source_tokens(title: str) -> frozenset[str]:
+    return frozenset(t for t in tokens(title) if t[0] not in "?@")
 
 
 def _other_report(a: Fact, b: Fact) -> bool:

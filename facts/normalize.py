@@ -13,6 +13,7 @@ import json
 import re
 import unicodedata
 from collections.abc import Callable
+from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
@@ -23,9 +24,6 @@ _KANJI_DIGITS = {"〇": 0, "零": 0, "一": 1, "二": 2, "三": 3, "四": 4, "�
 _KANJI_SMALL_UNITS = {"十": 10, "百": 100, "千": 1000}
 _KANJI_BIG_UNITS = {"万": 10_000, "億": 100_000_000}
 
-_JAPANESE_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff々〆]+|[\u3041-\u309f\u30a0-\u30ffー]+")
-"""A run of kanji, or a run of kana: a word boundary in Japanese is most often where the script changes."""
-_WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
 _NUMBER_WITH_COMMAS = re.compile(r"(?<![\d.])(\d{1,3}(?:,\d{3})+)(?![\d])")
 _NUMBER_K = re.compile(r"(?<![\w.])(\d+(?:\.\d+)?)\s?k\b")
 _MIXED_NUMERAL = re.compile(r"[0-9〇零一二三四五六七八九十百千万億]+")
@@ -37,19 +35,20 @@ def _lexicon() -> dict[str, object]:
     return json.loads(text)
 
 
+@lru_cache(maxsize=1024)
 def fold(text: str) -> str:
     """NFKC, case-folded, katakana as hiragana, numerals as plain digits, cut to a sane length."""
     text = unicodedata.normalize("NFKC", text[: MAX_QUESTION_CHARS * 2]).casefold()
-    text = "".join(ch for ch in text if unicodedata.category(ch)[0] != "C" or ch in " \n\t")
-    text = _katakana_to_hiragana(text)
+    if not text.isprintable():
+        text = "".join(ch if unicodedata.category(ch)[0] != "C" else " " for ch in text)
+    text = text.translate(_KATAKANA_TO_HIRAGANA)
     text = _NUMBER_WITH_COMMAS.sub(lambda m: m.group(1).replace(",", ""), text)
     text = _NUMBER_K.sub(lambda m: str(int(float(m.group(1)) * 1000)), text)
     text = _MIXED_NUMERAL.sub(_numeral_to_digits, text)
     return text[:MAX_QUESTION_CHARS]
 
 
-def _katakana_to_hiragana(text: str) -> str:
-    return "".join(chr(ord(ch) - 0x60) if "\u30a1" <= ch <= "\u30f6" else ch for ch in text)
+_KATAKANA_TO_HIRAGANA = {code: code - 0x60 for code in range(0x30A1, 0x30F7)}
 
 
 def _numeral_to_digits(match: re.Match[str]) -> str:
@@ -84,24 +83,77 @@ def _parse_numeral(run: str) -> int | None:
 
 
 def _apply_phrases(text: str) -> str:
-    """Rewrite synonyms and intent phrases to one canonical token, in one pass, longest first."""
-    pattern, canonical = _phrase_table()
-    return pattern.sub(lambda match: f" {canonical[' '.join(match.group(0).split())]} ", text)
+    """Rewrite synonyms and intent phrases to one canonical token, longest first.
+
+    English phrases match whole words (so "nk" is found in "nkの兵士" but not in
+    "think"); Japanese phrases match anywhere in a run, as Japanese has no spaces.
+    Dictionary lookups, not one huge regular expression: this runs for every
+    text of every fact when the index is built.
+    """
+    table = _phrase_table()
+    segments = _SEGMENT.findall(text)
+    out: list[str] = []
+    i = 0
+    english, starts_phrase = table.english, table.first_words
+    while i < len(segments):
+        segment = segments[i]
+        if not ("a" <= segment[0] <= "z"):
+            out.append(table.japanese.sub(lambda match: f" {table.japanese_canonical[match.group(0)]} ", segment))
+            i += 1
+            continue
+        if segment in starts_phrase:
+            for n in range(min(table.max_words, len(segments) - i), 1, -1):
+                canonical = english.get(" ".join(segments[i : i + n]))
+                if canonical is not None:
+                    out.append(canonical)
+                    i += n
+                    break
+            else:
+                out.append(english.get(segment, segment))
+                i += 1
+        else:
+            out.append(english.get(segment, segment))
+            i += 1
+    return " ".join(out)
+
+
+_SEGMENT = re.compile(r"[a-z]+(?:'[a-z]+)?|[^\sa-z]+")
+"""English words, and runs of everything else (Japanese, digits) between spaces and English words."""
+
+
+@dataclass(frozen=True)
+class _PhraseTable:
+    english: dict[str, str]
+    """'north korea' → '#nk' (words joined by one space)."""
+    first_words: frozenset[str]
+    """First words of the English phrases of more than one word."""
+    max_words: int
+    japanese: re.Pattern[str]
+    """Any Japanese phrase, longest first; positions that cannot start one are skipped by the lookahead."""
+    japanese_canonical: dict[str, str]
 
 
 @lru_cache(maxsize=1)
-def _phrase_table() -> tuple[re.Pattern[str], dict[str, str]]:
+def _phrase_table() -> _PhraseTable:
     lexicon = _lexicon()
-    canonical: dict[str, str] = {}
+    english: dict[str, str] = {}
+    japanese: dict[str, str] = {}
     for token, variants in {**lexicon["synonyms"], **lexicon["intents"]}.items():  # type: ignore[dict-item]
         for variant in variants:
-            canonical.setdefault(_clean(variant).strip(), token)
-    alternatives = []
-    for phrase in sorted(canonical, key=len, reverse=True):
-        escaped = re.escape(phrase).replace(r"\ ", r"\s+")
-        # English phrases match whole words only ("nk" in "nkの兵士", not in "think").
-        alternatives.append(rf"(?<![a-z0-9]){escaped}(?![a-z0-9])" if phrase.isascii() else escaped)
-    return re.compile("|".join(alternatives)), canonical
+            phrase = " ".join(_clean(variant).split())
+            if phrase.isascii():
+                english.setdefault(" ".join(_SEGMENT.findall(phrase)), token)
+            else:
+                japanese.setdefault(phrase.replace(" ", ""), token)
+    first_chars = "".join(sorted({re.escape(phrase[0]) for phrase in japanese}))
+    alternatives = "|".join(re.escape(phrase) for phrase in sorted(japanese, key=len, reverse=True))
+    return _PhraseTable(
+        english=english,
+        first_words=frozenset(phrase.split()[0] for phrase in english if " " in phrase),
+        max_words=max(len(phrase.split()) for phrase in english),
+        japanese=re.compile(f"(?=[{first_chars}])(?:{alternatives})"),
+        japanese_canonical=japanese,
+    )
 
 
 _PUNCTUATION = re.compile(r"[^\w\s]|_")
@@ -117,8 +169,11 @@ def _stopwords() -> frozenset[str]:
     return frozenset(_lexicon()["stopwords"])  # type: ignore[arg-type]
 
 
-def _stem(word: str) -> str:
-    """Very light English stemming: plurals and -ed/-ing forms meet their base word."""
+@lru_cache(maxsize=65536)
+def stem(word: str) -> str:
+    """Very light English stemming: plurals and -ed/-ing forms meet their base word ('' for stopwords)."""
+    if word in _stopwords():
+        return ""
     if word.isdigit() or len(word) <= 3:
         return word
     for suffix, replacement in (("ies", "y"), ("ied", "y"), ("sses", "ss"), ("ing", ""), ("ed", ""), ("s", "")):
@@ -131,19 +186,23 @@ def _stem(word: str) -> str:
 
 def tokens(text: str) -> list[str]:
     """The tokens of `text`: intent markers (`?count`), English stems, Japanese bigrams, numbers."""
-    text = _apply_phrases(_clean(text))
-    stop = _stopwords()
     result: list[str] = []
-    for piece in text.split():
-        if piece.startswith("?") or piece.startswith("#"):
-            result.append(piece)
-            continue
-        for word in _WORD.findall(piece):
-            if word not in stop:
-                result.append(_stem(word))
-        for run in _JAPANESE_RUN.findall(piece):
-            result.extend(bigram for bigram in _bigrams(run) if bigram not in stop)
+    for marker, word, run in _TOKEN.findall(_apply_phrases(_clean(text))):
+        if marker:
+            result.append(marker)
+        elif word:
+            stemmed = stem(word)
+            if stemmed:
+                result.append(stemmed)
+        else:
+            result.extend(_bigrams(run))
     return result + _whose(result)
+
+
+_TOKEN = re.compile(
+    r"([?#][^\s]+)|([a-z0-9]+(?:'[a-z]+)?)|([\u3400-\u4dbf\u4e00-\u9fff々〆]+|[\u3041-\u309f\u30a0-\u30ffー]+)"
+)
+"""A canonical token from the lexicon, an English word or number, or a run of kanji or of kana."""
 
 
 POSSESSED = frozenset({"#soldier", "#casualty", "#dead", "#wounded"})
@@ -156,11 +215,13 @@ def _whose(found: list[str]) -> list[str]:
     return [f"@{owner}:{word}" for owner, word in zip(found, found[1:]) if owner in known and word in POSSESSED]
 
 
-def _bigrams(run: str) -> list[str]:
-    """Character bigrams of a Japanese run; a one-character run stays whole (北, 兵)."""
+@lru_cache(maxsize=65536)
+def _bigrams(run: str) -> tuple[str, ...]:
+    """Character bigrams of a Japanese run, minus stopwords; a one-character run stays whole (北, 兵)."""
+    stop = _stopwords()
     if len(run) == 1:
-        return [run] if run not in _stopwords() else []
-    return [run[i : i + 2] for i in range(len(run) - 1)]
+        return (run,) if run not in stop else ()
+    return tuple(bigram for bigram in (run[i : i + 2] for i in range(len(run) - 1)) if bigram not in stop)
 
 
 _ASCII_WORD = re.compile(r"[a-z]+")
@@ -168,8 +229,8 @@ _KANA_ONLY = re.compile(r"[\u3041-\u309fー]+")
 
 
 def words(text: str) -> set[str]:
-    """The English words of `text`, folded: the vocabulary typos are respelled to."""
-    return set(_ASCII_WORD.findall(_clean(text)))
+    """The English words of `text`, lower-cased: the vocabulary typos are respelled to."""
+    return set(_ASCII_WORD.findall(text.casefold()))
 
 
 @lru_cache(maxsize=1)
@@ -204,4 +265,7 @@ def is_kana_only(token: str) -> bool:
 
 def compact(text: str) -> str:
     """The folded text without spaces and punctuation, for character-level fuzzy comparison."""
-    return "".join(ch for ch in fold(text) if ch.isalnum())
+    return _NOT_ALNUM.sub("", fold(text))
+
+
+_NOT_ALNUM = re.compile(r"[\W_]+")
