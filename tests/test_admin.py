@@ -498,3 +498,16 @@ async def test_import_can_be_undone_as_one_change(admin: Chat, store: FactStore)
 
     assert 2 == undone.text.count("imported #")
     assert before == store.all()
+
+
+def test_every_admin_command_is_in_the_menu_and_the_readme() -> None:
+    from pathlib import Path
+
+    from handlers.admin import ADMIN_COMMANDS
+
+    readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Admin commands")[1].split("\n## ")[0]
+    table = readme.split("## Commands")[1].split("\n## ")[0]
+    for name in ADMIN_COMMANDS:
+        assert f"| `/{name}" in table, name
+        assert f"/{name}" in section, name

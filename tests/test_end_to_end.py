@@ -41,6 +41,8 @@ def running_bot(tmp_path: Path) -> Iterator[tuple[FakeBotApi, subprocess.Popen[s
             except subprocess.TimeoutExpired:
                 process.kill()
                 process.wait()
+            if process.stderr is not None:
+                process.stderr.close()
 
 
 def wait_for_messages(api: FakeBotApi, count: int, timeout: float = 30.0) -> list[Call]:
@@ -82,3 +84,19 @@ def test_a_user_asks_through_long_polling_and_gets_the_sourced_answer(running_bo
     process.send_signal(signal.SIGINT)
     _, stderr = process.communicate(timeout=20)
     assert TOKEN not in stderr, "the token must never be logged"
+
+
+def test_an_admin_adds_a_fact_in_one_line_and_the_next_question_gets_it(running_bot) -> None:
+    api, process = running_bot
+    url = "https://example.org/pyongyang-metro"
+
+    api.queue_update(user_message(f"/add 平壌の地下鉄の駅はいくつ？ | 16駅あります。 | {url} | 16駅 | 地下鉄ガイド", ADMIN_ID, 1))
+    [saved] = wait_for_messages(api, 1)
+    api.queue_update(user_message("平壌の地下鉄の駅はいくつ？", USER_ID, 2))
+    _, answer = wait_for_messages(api, 2)
+
+    assert ADMIN_ID == saved.params["chat_id"] and saved.params["text"].startswith("事実 #")
+    assert USER_ID == answer.params["chat_id"]
+    assert f'<b>16駅</b>\n16駅あります。\n出典: <a href="{url}">地下鉄ガイド</a>' == answer.params["text"]
+    admin_menus = [call for call in api.sent("setMyCommands") if call.params["scope"]["type"] == "chat"]
+    assert {ADMIN_ID} == {call.params["scope"]["chat_id"] for call in admin_menus}
