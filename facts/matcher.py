@@ -60,7 +60,7 @@ class MatchResult:
 class MatcherSettings:
     """The weights and thresholds; the defaults are the tuned ones (see bench/quality.py)."""
 
-    min_score: float = 50.0
+    min_score: float = 60.0
     """Below this the matcher says it does not know."""
     min_margin: float = 0.0
     """A best match this close to a different fact's score, below `sure_score`, is too ambiguous."""
@@ -77,7 +77,7 @@ class MatcherSettings:
     """A country or person the question names but the fact's phrasings do not counts this many times."""
     other_owner: float = 0.5
     """Coverage kept when the question is about someone else's soldiers or casualties."""
-    kana_weight: float = 0.1
+    kana_weight: float = 0.3
     """Kana-only tokens are mostly grammar (によると, ている); they count for little."""
     intent_unknown: float = 0.7
     """Score kept when the question asks e.g. 'how many' and the fact is not asked that way nor has a number."""

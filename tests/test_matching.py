@@ -1,0 +1,134 @@
+"""The normaliser folds what people type; the matcher answers the right fact or honestly none."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from facts.answers import answer_question
+from facts.io import bundled_seed
+from facts.matcher import Matcher
+from facts.normalize import fold, tokens
+from facts.store import FactStore
+
+
+@pytest.fixture(scope="module")
+def matcher() -> Matcher:
+    store = FactStore(":memory:")
+    store.seed(bundled_seed())
+    return Matcher(store.all())
+
+
+# -- the normaliser --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("typed", ["1万1千", "11,000", "一万一千", "１１，０００", "11k", "11000"])
+def test_every_way_of_writing_eleven_thousand_is_one_number(typed: str) -> None:
+    assert "11000" in tokens(f"{typed} 人")
+
+
+def test_full_width_and_case_fold_away() -> None:
+    assert fold("ＮＫ Troops") == fold("nk troops")
+
+
+def test_katakana_and_hiragana_are_the_same_word() -> None:
+    assert tokens("ドローン") == tokens("どろーん")
+
+
+@pytest.mark.parametrize(
+    ("one", "other"),
+    [("troops", "soldiers"), ("派兵", "派遣"), ("DPRK", "North Korea"), ("NK", "北朝鮮"), ("死傷", "損害")],
+)
+def test_synonyms_meet(one: str, other: str) -> None:
+    assert tokens(one) == tokens(other)
+
+
+def test_question_words_become_intent_not_content() -> None:
+    assert tokens("how many") == tokens("何人") == ["?count"]
+    assert tokens("why") == tokens("なぜ") == ["?why"]
+
+
+def test_english_phrases_match_whole_words_only() -> None:
+    assert "#nk" not in tokens("I think so")
+    assert "#nk" in tokens("nkの兵士")
+
+
+def test_whose_soldiers_is_kept() -> None:
+    assert "@#ua:#soldier" in tokens("how many Ukrainian soldiers died")
+    assert "@#nk:#soldier" in tokens("北朝鮮兵は何人")
+
+
+# -- the matcher ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("question", "key"),
+    [
+        ("how many soldiers did north korea send?", "troops-sent-bbc"),
+        ("北朝鮮はなぜロシアを支持しているの？", "why-support"),
+        ("how many soldiers did nroth korea send", "troops-sent-bbc"),  # a typo
+        ("ＦＰＶドローンに北朝鮮兵がやられてるって本当", "fpv-drones"),
+        ("プーチン 訪朝 何年ぶり", "putin-visit"),
+    ],
+)
+def test_answers_the_fact_asked_for(matcher: Matcher, question: str, key: str) -> None:
+    result = matcher.match(question)
+
+    assert result.best is not None and key == result.best.fact.key
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "what's the weather in Tokyo?",
+        "北朝鮮の人口は？",
+        "how many Ukrainian soldiers died?",  # close to the topic, but not what the facts say
+        "ウクライナ兵の死者数は",
+        "does china support russia",
+        "asdkjh qwe",
+    ],
+)
+def test_abstains_when_no_fact_answers(matcher: Matcher, question: str) -> None:
+    assert None is matcher.match(question).best
+
+
+def test_a_change_is_seen_by_the_very_next_question(matcher: Matcher) -> None:
+    fact = next(fact for fact in matcher.facts() if fact.key == "kursk-only" and fact.lang == "en")
+    changed = fact.model_copy(update={"aliases": [*fact.aliases, "Where is the Zaporizhzhia front?"]})
+
+    matcher.apply(fact, changed)
+    try:
+        result = matcher.match("zaporizhzhia front where")
+        assert result.best is not None and "kursk-only" == result.best.fact.key
+    finally:
+        matcher.apply(changed, fact)
+    assert None is matcher.match("zaporizhzhia front where").best
+
+
+# -- never raises, always returns ---------------------------------------------------------
+
+ANY_TEXT = st.one_of(
+    st.text(max_size=300),
+    st.text(alphabet=st.sampled_from("北朝鮮兵ロシア何人なぜ😀🇰🇵\u202e\u200f\u0000\ufeffمرحباשלום 1万千,."), max_size=200),
+    st.text(min_size=1, max_size=40).map(lambda unit: (unit * 10_000)[:10_000]),  # 10k characters
+)
+
+
+@settings(max_examples=150, deadline=timedelta(seconds=2))
+@given(question=ANY_TEXT)
+def test_matcher_never_raises_and_returns_in_bounded_time(matcher: Matcher, question: str) -> None:
+    result = matcher.match(question)
+
+    assert result.best is None or 0 <= result.best.score <= 100
+    assert len(result.ranked) <= 3
+
+
+@settings(max_examples=100, deadline=timedelta(seconds=2))
+@given(question=ANY_TEXT)
+def test_answering_never_raises(matcher: Matcher, question: str) -> None:
+    answer = answer_question(question, matcher, "en")
+
+    assert answer.kind in {"fact", "unknown", "greeting", "thanks", "too_long"}
