@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import Literal
+from weakref import WeakKeyDictionary
 
 from facts.lang import Lang
 from facts.matcher import Matcher
@@ -68,6 +69,19 @@ def suggest(ranked: list[Fact], matcher: Matcher, lang: Lang, limit: int = MAX_S
 
 def examples(matcher: Matcher, lang: Lang, limit: int = 3) -> list[Fact]:
     """Example questions for greetings and help: one per topic, in `lang` where possible."""
+    cache_key = (matcher.version, lang, limit)
+    cached = _examples_cache.get(matcher)
+    if cached is not None and cached[0] == cache_key:
+        return cached[1]
+    picked = _pick_examples(matcher, lang, limit)
+    _examples_cache[matcher] = (cache_key, picked)  # picking sorts every fact: not once per question
+    return picked
+
+
+_examples_cache: WeakKeyDictionary[Matcher, tuple[tuple[int, str, int], list[Fact]]] = WeakKeyDictionary()
+
+
+def _pick_examples(matcher: Matcher, lang: Lang, limit: int) -> list[Fact]:
     picked: list[Fact] = []
     topics: set[str] = set()
     candidates = sorted(matcher.facts(), key=lambda fact: (fact.lang != lang, fact.id))

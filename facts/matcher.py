@@ -118,6 +118,8 @@ class Matcher:
         self._group_of: dict[int, str] = {}
         self._groups: dict[str, _Group] = {}
         self._members: dict[str, dict[int, Fact]] = defaultdict(dict)
+        self.version = 0
+        """Changes whenever the facts do, so callers can cache what they derive from them."""
         self._phrasing_weights: dict[str, float] = {}
         """Token weights for scoring phrasings; valid until the index changes."""
         self._postings: dict[str, set[str]] = defaultdict(set)
@@ -173,6 +175,7 @@ class Matcher:
     def _reindex_group(self, group_id: str) -> None:
         """Rebuild one group's entry and postings from its current members."""
         self._phrasing_weights.clear()
+        self.version += 1
         old = self._groups.pop(group_id, None)
         if old is not None:
             for token in old.strong | old.weak:
@@ -238,7 +241,9 @@ class Matcher:
         """The weight of a phrasing token, remembered in `weights` for the rest of this question."""
         weight = weights.get(token)
         if weight is None:
-            weight = self._phrasing_weights.setdefault(token, self._weight(token))
+            weight = self._phrasing_weights.get(token)
+            if weight is None:
+                weight = self._phrasing_weights[token] = self._weight(token)
         return weight
 
     def _shortlist(self, weights: dict[str, float]) -> list[str]:
@@ -247,8 +252,8 @@ class Matcher:
         common = max(self.settings.shortlist, int(len(self._groups) * self.settings.common_share))
         for token in sorted(weights, key=weights.__getitem__, reverse=True):
             postings = self._postings.get(token)
-            if not postings:
-                continue
+            if not postings or is_kana_only(token):
+                continue  # kana is mostly grammar: it may raise a score, never pull a candidate in
             if len(postings) > common and gathered:
                 for group_id in gathered:
                     if group_id in postings:
