@@ -208,10 +208,11 @@ def evaluate(predict: Predictor, questions: Sequence[Question], details: bool = 
 TUNING_GRID = {
     "min_score": [50.0, 55.0, 60.0, 65.0],
     "min_margin": [0.0, 2.0, 4.0, 6.0],
-    "sure_score": [90.0, 101.0],
+    "sure_score": [90.0],
     "intent_unknown": [0.7, 0.85],
     "intent_conflict": [0.5, 0.7],
-    "kana_weight": [0.3],
+    "grammar_weight": [0.1],
+    "entity_miss": [1.0, 1.5, 2.0],
 }
 
 

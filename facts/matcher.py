@@ -31,7 +31,7 @@ from datetime import date
 from rapidfuzz import fuzz, process
 
 from facts.model import Fact
-from facts.normalize import compact, entities, related, is_kana_only, lexicon_words, respell, stem, tokens
+from facts.normalize import compact, entities, related, is_grammar, lexicon_words, respell, stem, tokens
 
 INTENT_TRUE = "?true"
 """'Is it true…' fits any fact; it never conflicts with another intent."""
@@ -60,25 +60,27 @@ class MatchResult:
 class MatcherSettings:
     """The weights and thresholds; the defaults are the tuned ones (see bench/quality.py)."""
 
-    min_score: float = 60.0
+    min_score: float = 55.0
     """Below this the matcher says it does not know."""
-    min_margin: float = 0.0
+    min_margin: float = 4.0
     """A best match this close to a different fact's score, below `sure_score`, is too ambiguous."""
     sure_score: float = 80.0
     also_margin: float = 15.0
     """Facts this close to the best that share a tag and give another figure are 'also reported'."""
-    report_tie: float = 8.0
+    report_tie: float = 4.0
     """Other sources this close to the best are equally good answers: the newest of them is shown first."""
     weak_match: float = 0.7
     """How much a question word found only in an answer counts, next to one found in a question or alias."""
-    related_match: float = 0.6
+    related_match: float = 0.8
     """How much a question token counts when the fact is asked with a related one (#dead ~ #casualty)."""
     entity_miss: float = 2.0
     """A country or person the question names but the fact's phrasings do not counts this many times."""
     other_owner: float = 0.5
     """Coverage kept when the question is about someone else's soldiers or casualties."""
-    kana_weight: float = 0.3
-    """Kana-only tokens are mostly grammar (によると, ている); they count for little."""
+    grammar_weight: float = 0.1
+    single_kanji_weight: float = 0.5
+    """A lone kanji between kana is mostly a verb or adjective stem (言って, 多い): it counts for less."""
+    """Hiragana-only tokens are mostly grammar (によると, ている); they count for little."""
     intent_unknown: float = 0.7
     """Score kept when the question asks e.g. 'how many' and the fact is not asked that way nor has a number."""
     intent_conflict: float = 0.7
@@ -230,11 +232,13 @@ class Matcher:
         return found[0] if found else None
 
     def _weight(self, token: str) -> float:
-        """Rarer tokens weigh more; a token no fact knows weighs the most, unless it is kana glue."""
+        """Rarer tokens weigh more; a token no fact knows weighs the most, unless it is hiragana glue."""
         df = len(self._postings.get(token, ()))
         weight = math.log(1 + (len(self._groups) + 1) / (df + 0.5))
-        if is_kana_only(token):
-            return 0.0 if df == 0 else weight * self.settings.kana_weight  # って, てる, によると: grammar
+        if is_grammar(token):
+            return 0.0 if df == 0 else weight * self.settings.grammar_weight  # って, てる, によると: grammar
+        if len(token) == 1 and not token.isascii():
+            return weight * self.settings.single_kanji_weight  # 言って, 入って: a verb's stem says little
         return weight
 
     def _cached_weight(self, token: str, weights: dict[str, float]) -> float:
@@ -252,8 +256,8 @@ class Matcher:
         common = max(self.settings.shortlist, int(len(self._groups) * self.settings.common_share))
         for token in sorted(weights, key=weights.__getitem__, reverse=True):
             postings = self._postings.get(token)
-            if not postings or is_kana_only(token):
-                continue  # kana is mostly grammar: it may raise a score, never pull a candidate in
+            if not postings or is_grammar(token):
+                continue  # hiragana is mostly grammar: it may raise a score, never pull a candidate in
             if len(postings) > common and gathered:
                 for group_id in gathered:
                     if group_id in postings:
@@ -284,6 +288,8 @@ class Matcher:
                 weight *= settings.entity_miss
             elif token in group.weak:
                 known += weight * settings.weak_match
+            elif is_grammar(token):
+                continue  # unmatched hiragana is grammar (はこんなに, てるの): no penalty
             total += weight
         coverage = known / (total or 1.0)
         if owners - group.owners and {o.split(":")[1] for o in owners - group.owners} & group.owned:
@@ -362,7 +368,8 @@ def _build_group(members: list[Fact]) -> _Group:
             strong.update(content)
             phrasings.append((content, text))
         strong.update(_source_tokens(fact.source_title))  # "what does the BBC say…"
-        about = "\n".join((fact.answer, fact.figure or "", *fact.tags))
+        strong.update(t for t in tokens(fact.figure or "") if t[0] not in "?@")  # "is it 11,000?"
+        about = "\n".join((fact.answer, *fact.tags))
         weak.update(t for t in tokens(about) if t[0] not in "?@")
     if any(_has_number(fact.figure) for fact in members):
         intents.add("?count")  # a figure answers "how many"

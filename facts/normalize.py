@@ -41,14 +41,20 @@ def fold(text: str) -> str:
     text = unicodedata.normalize("NFKC", text[: MAX_QUESTION_CHARS * 2]).casefold()
     if not text.isprintable():
         text = "".join(ch if unicodedata.category(ch)[0] != "C" else " " for ch in text)
-    text = text.translate(_KATAKANA_TO_HIRAGANA)
+    text = _HIRAGANA_LOANWORD.sub(lambda match: match.group(0).translate(_HIRAGANA_TO_KATAKANA), text)
     text = _NUMBER_WITH_COMMAS.sub(lambda m: m.group(1).replace(",", ""), text)
     text = _NUMBER_K.sub(lambda m: str(int(float(m.group(1)) * 1000)), text)
     text = _MIXED_NUMERAL.sub(_numeral_to_digits, text)
     return text[:MAX_QUESTION_CHARS]
 
 
-_KATAKANA_TO_HIRAGANA = {code: code - 0x60 for code in range(0x30A1, 0x30F7)}
+_HIRAGANA_TO_KATAKANA = {code: code + 0x60 for code in range(0x3041, 0x3097)}
+_HIRAGANA_LOANWORD = re.compile(r"[\u3041-\u3096]*ー[\u3041-\u3096ー]*")
+"""A hiragana run with a long-vowel mark is a loanword typed in hiragana (どろーん): it becomes katakana.
+
+Katakana otherwise stays katakana, because the script carries meaning: katakana
+runs are words (ロイター, ドローン), hiragana runs are mostly grammar (によると).
+"""
 
 
 def _numeral_to_digits(match: re.Match[str]) -> str:
@@ -109,12 +115,20 @@ def _apply_phrases(text: str) -> str:
                     i += n
                     break
             else:
-                out.append(english.get(segment, segment))
+                out.append(_lookup_word(segment, english))
                 i += 1
         else:
-            out.append(english.get(segment, segment))
+            out.append(_lookup_word(segment, english))
             i += 1
     return " ".join(out)
+
+
+def _lookup_word(word: str, english: dict[str, str]) -> str:
+    """A word's canonical token, also through its stem ('killing' → 'kill' → #dead), else the word."""
+    canonical = english.get(word)
+    if canonical is None and len(word) > 3:
+        canonical = english.get(stem(word))
+    return canonical or word
 
 
 _SEGMENT = re.compile(r"[a-z]+(?:'[a-z]+)?|[^\sa-z]+")
@@ -133,6 +147,10 @@ class _PhraseTable:
     japanese_canonical: dict[str, str]
 
 
+def _is_stopword_only(word: str) -> bool:
+    return word in _stopwords()
+
+
 @lru_cache(maxsize=1)
 def _phrase_table() -> _PhraseTable:
     lexicon = _lexicon()
@@ -142,7 +160,10 @@ def _phrase_table() -> _PhraseTable:
         for variant in variants:
             phrase = " ".join(_clean(variant).split())
             if phrase.isascii():
-                english.setdefault(" ".join(_SEGMENT.findall(phrase)), token)
+                words_ = _SEGMENT.findall(phrase)
+                english.setdefault(" ".join(words_), token)
+                if len(words_) == 1 and not _is_stopword_only(words_[0]):
+                    english.setdefault(stem(words_[0]), token)
             else:
                 japanese.setdefault(phrase.replace(" ", ""), token)
     first_chars = "".join(sorted({re.escape(phrase[0]) for phrase in japanese}))
@@ -200,7 +221,7 @@ def tokens(text: str) -> list[str]:
 
 
 _TOKEN = re.compile(
-    r"([?#][^\s]+)|([a-z0-9]+(?:'[a-z]+)?)|([\u3400-\u4dbf\u4e00-\u9fff々〆]+|[\u3041-\u309f\u30a0-\u30ffー]+)"
+    r"([?#][^\s]+)|([a-z0-9]+(?:'[a-z]+)?)|([\u3400-\u4dbf\u4e00-\u9fff々〆]+|[\u30a0-\u30ffー]+|[\u3041-\u309f]+)"
 )
 """A canonical token from the lexicon, an English word or number, or a run of kanji or of kana."""
 
@@ -217,15 +238,21 @@ def _whose(found: list[str]) -> list[str]:
 
 @lru_cache(maxsize=65536)
 def _bigrams(run: str) -> tuple[str, ...]:
-    """Character bigrams of a Japanese run, minus stopwords; a one-character run stays whole (北, 兵)."""
+    """Character bigrams of a Japanese run, minus stopwords; a one-character run stays whole (北, 兵).
+
+    A kanji stopword inside a run (何 in 何話した) splits it: 何 asks, it is not part of a word.
+    """
     stop = _stopwords()
+    if len(run) > 1 and any(ch in stop and ch > "\u30ff" for ch in run):
+        parts = "".join(" " if ch in stop and ch > "\u30ff" else ch for ch in run).split()
+        return tuple(bigram for part in parts for bigram in _bigrams(part))
     if len(run) == 1:
         return (run,) if run not in stop else ()
     return tuple(bigram for bigram in (run[i : i + 2] for i in range(len(run) - 1)) if bigram not in stop)
 
 
 _ASCII_WORD = re.compile(r"[a-z]+")
-_KANA_ONLY = re.compile(r"[\u3041-\u309fー]+")
+_HIRAGANA_ONLY = re.compile(r"[\u3041-\u309f]+")
 
 
 def words(text: str) -> set[str]:
@@ -258,9 +285,9 @@ def respell(text: str, fix: Callable[[str], str | None]) -> str:
     return _ASCII_WORD.sub(lambda match: fix(match.group(0)) or match.group(0), fold(text))
 
 
-def is_kana_only(token: str) -> bool:
+def is_grammar(token: str) -> bool:
     """A token of hiragana only (after folding): grammar such as って or てる, or a reading."""
-    return bool(_KANA_ONLY.fullmatch(token))
+    return bool(_HIRAGANA_ONLY.fullmatch(token))
 
 
 def compact(text: str) -> str:

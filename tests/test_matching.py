@@ -34,8 +34,12 @@ def test_full_width_and_case_fold_away() -> None:
     assert fold("ＮＫ Troops") == fold("nk troops")
 
 
-def test_katakana_and_hiragana_are_the_same_word() -> None:
-    assert tokens("ドローン") == tokens("どろーん")
+def test_a_loanword_typed_in_hiragana_is_the_katakana_word() -> None:
+    assert tokens("ゼレンスキー") == tokens("ぜれんすきー")
+
+
+def test_a_question_kanji_does_not_glue_words() -> None:
+    assert "何話" not in tokens("会談で何話したの")
 
 
 @pytest.mark.parametrize(
