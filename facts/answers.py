@@ -69,16 +69,16 @@ def suggest(ranked: list[Fact], matcher: Matcher, lang: Lang, limit: int = MAX_S
 
 def examples(matcher: Matcher, lang: Lang, limit: int = 3) -> list[Fact]:
     """Example questions for greetings and help: one per topic, in `lang` where possible."""
-    cache_key = (matcher.version, lang, limit)
-    cached = _examples_cache.get(matcher)
-    if cached is not None and cached[0] == cache_key:
-        return cached[1]
-    picked = _pick_examples(matcher, lang, limit)
-    _examples_cache[matcher] = (cache_key, picked)  # picking sorts every fact: not once per question
-    return picked
+    cached = _examples_cache.setdefault(matcher, {})
+    key = (matcher.version, lang, limit)
+    if key not in cached:
+        for stale in [k for k in cached if k[0] != matcher.version]:
+            del cached[stale]
+        cached[key] = _pick_examples(matcher, lang, limit)  # picking sorts every fact: not once per question
+    return cached[key]
 
 
-_examples_cache: WeakKeyDictionary[Matcher, tuple[tuple[int, str, int], list[Fact]]] = WeakKeyDictionary()
+_examples_cache: WeakKeyDictionary[Matcher, dict[tuple[int, str, int], list[Fact]]] = WeakKeyDictionary()
 
 
 def _pick_examples(matcher: Matcher, lang: Lang, limit: int) -> list[Fact]:

@@ -21,6 +21,7 @@ closest known word ("nroth" → "north"), so typos do not look like new topics.
 
 from __future__ import annotations
 
+import heapq
 import math
 from collections import Counter, defaultdict
 from collections.abc import Iterable
@@ -89,6 +90,8 @@ class MatcherSettings:
     specificity_weight: float = 0.1
     spelling_weight: float = 0.1
     shortlist: int = 40
+    max_candidates: int = 3000
+    """Once this many candidates are found, further tokens only re-weigh them."""
     common_share: float = 0.05
     """A token in more than this share of groups only adds weight to candidates rarer tokens found."""
 
@@ -109,6 +112,9 @@ class _Group:
     """The possessed words those are about (`#soldier`)."""
     compacts: list[str] | None = None
     """The phrasings as compact text for spelling similarity, made on first use."""
+    totals: list[float] = field(default_factory=list)
+    """Each phrasing's total token weight, as of `totals_version` of the matcher."""
+    totals_version: int = -1
 
 
 class Matcher:
@@ -213,12 +219,7 @@ class Matcher:
         if not any(weights.values()):
             return MatchResult(best=None, ranked=[])
         query_compact = compact(question)
-        scored = [
-            (self._score(weights, intents, owners, query_compact, self._groups[group_id]), group_id)
-            for group_id in self._shortlist(weights)
-        ]
-        scored.sort(key=lambda item: (-item[0][0], item[1]))
-        matches = [Match(fact, round(score, 1)) for (score, fact), _ in scored]
+        matches = self._rank(weights, intents, owners, query_compact, self._shortlist(weights), limit)
         best, also = self._confident(matches)
         return MatchResult(best=best, ranked=matches[:limit], also=also)
 
@@ -251,31 +252,74 @@ class Matcher:
         return weight
 
     def _shortlist(self, weights: dict[str, float]) -> list[str]:
-        """Groups sharing the most weight with the question, found from its rarest tokens."""
+        """Groups sharing the most weight with the question, found from its rarest tokens.
+
+        Rare tokens bring candidates in; once there are plenty, or for a token
+        most facts share, a token only adds weight to candidates already found,
+        so a question costs about the same at 1,000 facts as at 100,000.
+        """
         gathered: dict[str, float] = defaultdict(float)
         common = max(self.settings.shortlist, int(len(self._groups) * self.settings.common_share))
         for token in sorted(weights, key=weights.__getitem__, reverse=True):
             postings = self._postings.get(token)
             if not postings or is_grammar(token):
                 continue  # hiragana is mostly grammar: it may raise a score, never pull a candidate in
-            if len(postings) > common and gathered:
-                for group_id in gathered:
-                    if group_id in postings:
-                        gathered[group_id] += weights[token]
+            weight = weights[token]
+            if gathered and (len(postings) > common or len(gathered) >= self.settings.max_candidates):
+                if len(gathered) < len(postings):
+                    for group_id in gathered:
+                        if group_id in postings:
+                            gathered[group_id] += weight
+                else:
+                    for group_id in postings:
+                        if group_id in gathered:
+                            gathered[group_id] += weight
                 continue
             for group_id in postings:
-                gathered[group_id] += weights[token]
-        return sorted(gathered, key=lambda group_id: (-gathered[group_id], group_id))[: self.settings.shortlist]
+                gathered[group_id] += weight
+        return heapq.nsmallest(self.settings.shortlist, gathered, key=lambda group_id: (-gathered[group_id], group_id))
 
-    def _score(
+    def _rank(
         self,
         weights: dict[str, float],
         intents: frozenset[str],
         owners: frozenset[str],
         query_compact: str,
-        group: _Group,
-    ) -> tuple[float, Fact]:
-        """0-100 for one group, and the member whose phrasing came closest."""
+        shortlist: list[str],
+        limit: int,
+    ) -> list[Match]:
+        """Score the shortlist, best first; the costly spelling part only for those that can still matter."""
+        settings = self.settings
+        rough = []
+        for group_id in shortlist:
+            group = self._groups[group_id]
+            base = self._coverage_score(weights, intents, owners, group)
+            ceiling = base + 100.0 * self._intent(intents, group) * (settings.specificity_weight + settings.spelling_weight)
+            rough.append((ceiling, base, group_id))
+        rough.sort(key=lambda item: (-item[0], item[2]))
+        scored: list[tuple[float, str, Fact]] = []
+        best = 0.0
+        for ceiling, base, group_id in rough:
+            if len(scored) > limit and ceiling < best - settings.also_margin:
+                scored.append((base, group_id, self._groups[group_id].members[0]))  # cannot matter: its floor will do
+                continue
+            score, fact = self._full_score(weights, intents, query_compact, self._groups[group_id], base)
+            best = max(best, score)
+            scored.append((score, group_id, fact))
+        scored.sort(key=lambda item: (-item[0], item[1]))
+        return [Match(fact, round(score, 1)) for score, _, fact in scored]
+
+    def _intent(self, intents: frozenset[str], group: _Group) -> float:
+        if not intents or intents & group.intents:
+            return 1.0
+        if not group.intents:
+            return self.settings.intent_unknown
+        return self.settings.intent_conflict
+
+    def _coverage_score(
+        self, weights: dict[str, float], intents: frozenset[str], owners: frozenset[str], group: _Group
+    ) -> float:
+        """The part of the score from which question words the fact knows (0-100 × coverage weight)."""
         settings = self.settings
         total = known = 0.0
         for token, weight in weights.items():
@@ -294,29 +338,27 @@ class Matcher:
         coverage = known / (total or 1.0)
         if owners - group.owners and {o.split(":")[1] for o in owners - group.owners} & group.owned:
             coverage *= settings.other_owner  # asks about Ukrainian soldiers; the fact is about North Korean ones
+        return 100.0 * self._intent(intents, group) * settings.coverage_weight * coverage
 
-        if not intents or intents & group.intents:
-            intent = 1.0
-        elif not group.intents:
-            intent = settings.intent_unknown
-        else:
-            intent = settings.intent_conflict
-
-        specificity = spelling = 0.0
+    def _full_score(
+        self, weights: dict[str, float], intents: frozenset[str], query_compact: str, group: _Group, base: float
+    ) -> tuple[float, Fact]:
+        """`base` plus how closely the question resembles the nearest phrasing, in words and in spelling."""
+        settings = self.settings
         if group.compacts is None:
             group.compacts = [compact(text) for _, text in group.phrasings]  # only facts that get scored need it
-        for (phrasing_tokens, _), phrasing_compact in zip(group.phrasings, group.compacts):
-            phrasing_total = sum(self._cached_weight(t, weights) for t in phrasing_tokens) or 1.0
-            shared = sum(weights[t] for t in phrasing_tokens.keys() & weights.keys())
+        if group.totals_version != self.version:
+            group.totals = [sum(self._cached_weight(t, {}) for t in tokens_) or 1.0 for tokens_, _ in group.phrasings]
+            group.totals_version = self.version
+        specificity = spelling = 0.0
+        for (phrasing_tokens, _), phrasing_total, phrasing_compact in zip(group.phrasings, group.totals, group.compacts):
+            shared = sum(weights[t] for t in phrasing_tokens if t in weights)
             specificity = max(specificity, shared / phrasing_total)
             spelling = max(spelling, fuzz.ratio(query_compact, phrasing_compact) / 100.0)
-
-        score = 100.0 * intent * (
-            settings.coverage_weight * coverage
-            + settings.specificity_weight * specificity
-            + settings.spelling_weight * spelling
+        extra = 100.0 * self._intent(intents, group) * (
+            settings.specificity_weight * specificity + settings.spelling_weight * spelling
         )
-        return score, group.members[0]
+        return base + extra, group.members[0]
 
     def _confident(self, matches: list[Match]) -> tuple[Match | None, list[Match]]:
         """The best match unless it is too weak or too close to a different fact.
