@@ -26,6 +26,7 @@ import math
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from sys import intern
 from functools import lru_cache
 from datetime import date
 
@@ -101,10 +102,12 @@ class _Group:
     """What the matcher knows of one fact in all its languages."""
 
     members: list[Fact]
-    strong: frozenset[str]
-    weak: frozenset[str]
+    strong: tuple[str, ...]
+    """Tokens of its questions, aliases, figure and source: how people ask for it."""
+    weak: tuple[str, ...]
+    """Other tokens of its answer and tags: what it is about."""
     intents: frozenset[str]
-    phrasings: list[tuple[Counter[str], str]]
+    phrasings: list[tuple[tuple[str, ...], str]]
     """(content tokens, text) of every question and alias."""
     owners: frozenset[str]
     """Whose soldiers/casualties the fact is about (`@#nk:#soldier`)."""
@@ -186,7 +189,7 @@ class Matcher:
         self.version += 1
         old = self._groups.pop(group_id, None)
         if old is not None:
-            for token in old.strong | old.weak:
+            for token in (*old.strong, *old.weak):
                 self._postings[token].discard(group_id)
                 if not self._postings[token]:
                     del self._postings[token]
@@ -198,7 +201,7 @@ class Matcher:
             return
         group = _build_group([members[fact_id] for fact_id in sorted(members)])
         self._groups[group_id] = group
-        for token in group.strong | group.weak:
+        for token in (*group.strong, *group.weak):
             postings = self._postings[token]
             if not postings and token.isalpha() and token.isascii():
                 self._words_by_initial[token[0]].add(token)
@@ -290,10 +293,11 @@ class Matcher:
     ) -> list[Match]:
         """Score the shortlist, best first; the costly spelling part only for those that can still matter."""
         settings = self.settings
+        lookups = frozenset(weights).union(*(related().get(token, ()) for token in weights))
         rough = []
         for group_id in shortlist:
             group = self._groups[group_id]
-            base = self._coverage_score(weights, intents, owners, group)
+            base = self._coverage_score(weights, lookups, intents, owners, group)
             ceiling = base + 100.0 * self._intent(intents, group) * (settings.specificity_weight + settings.spelling_weight)
             rough.append((ceiling, base, group_id))
         rough.sort(key=lambda item: (-item[0], item[2]))
@@ -317,20 +321,27 @@ class Matcher:
         return self.settings.intent_conflict
 
     def _coverage_score(
-        self, weights: dict[str, float], intents: frozenset[str], owners: frozenset[str], group: _Group
+        self,
+        weights: dict[str, float],
+        lookups: frozenset[str],
+        intents: frozenset[str],
+        owners: frozenset[str],
+        group: _Group,
     ) -> float:
         """The part of the score from which question words the fact knows (0-100 × coverage weight)."""
         settings = self.settings
+        strong = {token for token in group.strong if token in lookups}
+        weak = {token for token in group.weak if token in weights}
         total = known = 0.0
         for token, weight in weights.items():
-            if token in group.strong:
+            if token in strong:
                 known += weight
-            elif related().get(token, frozenset()) & group.strong:
+            elif related().get(token, frozenset()) & strong:
                 known += weight * settings.related_match
             elif token in entities():
                 # Who a question is about must be in how the fact is asked, not just in its answer.
                 weight *= settings.entity_miss
-            elif token in group.weak:
+            elif token in weak:
                 known += weight * settings.weak_match
             elif is_grammar(token):
                 continue  # unmatched hiragana is grammar (はこんなに, てるの): no penalty
@@ -396,34 +407,47 @@ def _group_id(fact: Fact) -> str:
 
 
 def _build_group(members: list[Fact]) -> _Group:
-    strong: set[str] = set()
-    weak: set[str] = set()
+    """The index entry of one fact in all its languages: compact, as there may be 100,000 of them."""
+    strong: dict[str, None] = {}
+    weak: dict[str, None] = {}
     intents: set[str] = set()
     owners: set[str] = set()
-    phrasings: list[tuple[Counter[str], str]] = []
+    phrasings: list[tuple[tuple[str, ...], str]] = []
     for fact in members:
         for text in fact.texts():
-            found = tokens(text)
-            owners.update(t for t in found if t.startswith("@"))
-            content = Counter(t for t in found if t[0] not in "?@")
-            intents.update(t for t in found if t.startswith("?"))
+            content: dict[str, None] = {}
+            for token in tokens(text):
+                if token[0] == "@":
+                    owners.add(token)
+                elif token[0] == "?":
+                    intents.add(token)
+                else:
+                    content[intern(token)] = None
             strong.update(content)
-            phrasings.append((content, text))
-        strong.update(_source_tokens(fact.source_title))  # "what does the BBC say…"
-        strong.update(t for t in tokens(fact.figure or "") if t[0] not in "?@")  # "is it 11,000?"
+            phrasings.append((tuple(content), text))
+        strong.update(dict.fromkeys(_source_tokens(fact.source_title)))  # "what does the BBC say…"
+        strong.update(dict.fromkeys(intern(t) for t in tokens(fact.figure or "") if t[0] not in "?@"))  # "is it 11,000?"
         about = "\n".join((fact.answer, *fact.tags))
-        weak.update(t for t in tokens(about) if t[0] not in "?@")
+        weak.update(dict.fromkeys(intern(t) for t in tokens(about) if t[0] not in "?@"))
     if any(_has_number(fact.figure) for fact in members):
         intents.add("?count")  # a figure answers "how many"
     return _Group(
         members,
-        frozenset(strong),
-        frozenset(weak - strong),
-        frozenset(intents - {INTENT_TRUE}),
+        tuple(strong),
+        tuple(token for token in weak if token not in strong),
+        _shared(frozenset(intents - {INTENT_TRUE})),
         phrasings,
-        frozenset(owners),
-        frozenset(owner.split(":")[1] for owner in owners),
+        _shared(frozenset(owners)),
+        _shared(frozenset(owner.split(":")[1] for owner in owners)),
     )
+
+
+_SHARED: dict[frozenset[str], frozenset[str]] = {}
+
+
+def _shared(value: frozenset[str]) -> frozenset[str]:
+    """One copy of each small set (most facts ask the same intents): memory at 100,000 facts."""
+    return _SHARED.setdefault(value, value)
 
 
 @lru_cache(maxsize=4096)
