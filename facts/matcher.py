@@ -97,18 +97,18 @@ class MatcherSettings:
     """A token in more than this share of groups only adds weight to candidates rarer tokens found."""
 
 
-@dataclass
+@dataclass(slots=True)
 class _Group:
     """What the matcher knows of one fact in all its languages."""
 
-    members: list[Fact]
+    members: tuple[Fact, ...]
     strong: tuple[str, ...]
     """Tokens of its questions, aliases, figure and source: how people ask for it."""
     weak: tuple[str, ...]
     """Other tokens of its answer and tags: what it is about."""
     intents: frozenset[str]
-    phrasings: list[tuple[tuple[str, ...], str]]
-    """(content tokens, text) of every question and alias."""
+    phrasings: tuple[tuple[str, ...], ...]
+    """The content tokens of every question and alias of every member, in `texts()` order."""
     owners: frozenset[str]
     """Whose soldiers/casualties the fact is about (`@#nk:#soldier`)."""
     owned: frozenset[str]
@@ -126,9 +126,7 @@ class Matcher:
     def __init__(self, facts: Iterable[Fact] = (), settings: MatcherSettings | None = None) -> None:
         self.settings = settings or MatcherSettings()
         self._facts: dict[int, Fact] = {}
-        self._group_of: dict[int, str] = {}
         self._groups: dict[str, _Group] = {}
-        self._members: dict[str, dict[int, Fact]] = defaultdict(dict)
         self.version = 0
         """Changes whenever the facts do, so callers can cache what they derive from them."""
         self._phrasing_weights: dict[str, float] = {}
@@ -149,18 +147,17 @@ class Matcher:
         self.remove(fact.id)
         self._facts[fact.id] = fact
         group_id = _group_id(fact)
-        self._group_of[fact.id] = group_id
-        self._members[group_id][fact.id] = fact
-        self._reindex_group(group_id)
+        old = self._groups.get(group_id)
+        self._reindex_group(group_id, sorted([*(old.members if old else ()), fact], key=lambda member: member.id or 0))
 
     def remove(self, fact_id: int) -> None:
         """Forget a fact; unknown ids are ignored."""
         fact = self._facts.pop(fact_id, None)
         if fact is None:
             return
-        group_id = self._group_of.pop(fact_id)
-        self._members[group_id].pop(fact_id, None)
-        self._reindex_group(group_id)
+        group_id = _group_id(fact)
+        old = self._groups.get(group_id)
+        self._reindex_group(group_id, [member for member in (old.members if old else ()) if member.id != fact_id])
 
     def apply(self, before: Fact | None, after: Fact | None) -> None:
         """A store listener: reindex one changed fact."""
@@ -183,8 +180,8 @@ class Matcher:
             return fact
         return next((member for member in group.members if member.lang == lang), fact)
 
-    def _reindex_group(self, group_id: str) -> None:
-        """Rebuild one group's entry and postings from its current members."""
+    def _reindex_group(self, group_id: str, members: list[Fact]) -> None:
+        """Rebuild one group's entry and postings from its members (none: forget the group)."""
         self._phrasing_weights.clear()
         self.version += 1
         old = self._groups.pop(group_id, None)
@@ -195,11 +192,9 @@ class Matcher:
                     del self._postings[token]
                     if token.isalpha() and token.isascii() and token not in lexicon_words():
                         self._words_by_initial[token[0]].discard(token)
-        members = self._members.get(group_id, {})
         if not members:
-            self._members.pop(group_id, None)
             return
-        group = _build_group([members[fact_id] for fact_id in sorted(members)])
+        group = _build_group(members)
         self._groups[group_id] = group
         for token in (*group.strong, *group.weak):
             postings = self._postings[token]
@@ -357,12 +352,13 @@ class Matcher:
         """`base` plus how closely the question resembles the nearest phrasing, in words and in spelling."""
         settings = self.settings
         if group.compacts is None:
-            group.compacts = [compact(text) for _, text in group.phrasings]  # only facts that get scored need it
+            texts = [text for member in group.members for text in member.texts()]
+            group.compacts = [compact(text) for text in texts]  # only facts that get scored need it
         if group.totals_version != self.version:
-            group.totals = [sum(self._cached_weight(t, {}) for t in tokens_) or 1.0 for tokens_, _ in group.phrasings]
+            group.totals = [sum(self._cached_weight(t, {}) for t in tokens_) or 1.0 for tokens_ in group.phrasings]
             group.totals_version = self.version
         specificity = spelling = 0.0
-        for (phrasing_tokens, _), phrasing_total, phrasing_compact in zip(group.phrasings, group.totals, group.compacts):
+        for phrasing_tokens, phrasing_total, phrasing_compact in zip(group.phrasings, group.totals, group.compacts):
             shared = sum(weights[t] for t in phrasing_tokens if t in weights)
             specificity = max(specificity, shared / phrasing_total)
             spelling = max(spelling, fuzz.ratio(query_compact, phrasing_compact) / 100.0)
@@ -412,7 +408,7 @@ def _build_group(members: list[Fact]) -> _Group:
     weak: dict[str, None] = {}
     intents: set[str] = set()
     owners: set[str] = set()
-    phrasings: list[tuple[tuple[str, ...], str]] = []
+    phrasings: list[tuple[str, ...]] = []
     for fact in members:
         for text in fact.texts():
             content: dict[str, None] = {}
@@ -424,7 +420,7 @@ def _build_group(members: list[Fact]) -> _Group:
                 else:
                     content[intern(token)] = None
             strong.update(content)
-            phrasings.append((tuple(content), text))
+            phrasings.append(tuple(content))
         strong.update(dict.fromkeys(_source_tokens(fact.source_title)))  # "what does the BBC say…"
         strong.update(dict.fromkeys(intern(t) for t in tokens(fact.figure or "") if t[0] not in "?@"))  # "is it 11,000?"
         about = "\n".join((fact.answer, *fact.tags))
@@ -432,11 +428,11 @@ def _build_group(members: list[Fact]) -> _Group:
     if any(_has_number(fact.figure) for fact in members):
         intents.add("?count")  # a figure answers "how many"
     return _Group(
-        members,
+        tuple(members),
         tuple(strong),
         tuple(token for token in weak if token not in strong),
         _shared(frozenset(intents - {INTENT_TRUE})),
-        phrasings,
+        tuple(phrasings),
         _shared(frozenset(owners)),
         _shared(frozenset(owner.split(":")[1] for owner in owners)),
     )
