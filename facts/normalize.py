@@ -40,7 +40,9 @@ def fold(text: str) -> str:
     """NFKC, case-folded, katakana as hiragana, numerals as plain digits, cut to a sane length."""
     text = unicodedata.normalize("NFKC", text[: MAX_QUESTION_CHARS * 2]).casefold()
     if not text.isprintable():
-        text = "".join(ch if unicodedata.category(ch)[0] != "C" else " " for ch in text)
+        text = text.translate(_WHITESPACE_TO_SPACE)
+        if not text.isprintable():  # control, format or unassigned characters: rare, so the slow way
+            text = "".join(ch if unicodedata.category(ch)[0] != "C" else " " for ch in text)
     text = _HIRAGANA_LOANWORD.sub(lambda match: match.group(0).translate(_HIRAGANA_TO_KATAKANA), text)
     text = _NUMBER_WITH_COMMAS.sub(lambda m: m.group(1).replace(",", ""), text)
     text = _NUMBER_K.sub(lambda m: str(int(float(m.group(1)) * 1000)), text)
@@ -48,6 +50,7 @@ def fold(text: str) -> str:
     return text[:MAX_QUESTION_CHARS]
 
 
+_WHITESPACE_TO_SPACE = {ord(ch): " " for ch in "\n\r\t\v\f\u2028\u2029\u3000\u00a0"}
 _HIRAGANA_TO_KATAKANA = {code: code + 0x60 for code in range(0x3041, 0x3097)}
 _HIRAGANA_LOANWORD = re.compile(r"[\u3041-\u3096]*ー[\u3041-\u3096ー]*")
 """A hiragana run with a long-vowel mark is a loanword typed in hiragana (どろーん): it becomes katakana.
