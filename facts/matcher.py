@@ -33,7 +33,7 @@ from datetime import date
 from rapidfuzz import fuzz, process
 
 from facts.model import Fact
-from facts.normalize import compact, entities, related, is_grammar, lexicon_words, respell, stem, tokens
+from facts.normalize import compact, entities, related, is_grammar, lexicon_words, respell, stem, tokens, tokens_many
 
 INTENT_TRUE = "?true"
 """'Is it true…' fits any fact; it never conflicts with another intent."""
@@ -410,9 +410,12 @@ def _build_group(members: list[Fact]) -> _Group:
     owners: set[str] = set()
     phrasings: list[tuple[str, ...]] = []
     for fact in members:
-        for text in fact.texts():
+        phrasing_count = len(fact.aliases) + 1
+        *asked, figure, about = tokens_many([*fact.texts(), fact.figure or "", "\n".join((fact.answer, *fact.tags))])
+        assert len(asked) == phrasing_count
+        for found in asked:
             content: dict[str, None] = {}
-            for token in tokens(text):
+            for token in found:
                 if token[0] == "@":
                     owners.add(token)
                 elif token[0] == "?":
@@ -422,9 +425,8 @@ def _build_group(members: list[Fact]) -> _Group:
             strong.update(content)
             phrasings.append(tuple(content))
         strong.update(dict.fromkeys(_source_tokens(fact.source_title)))  # "what does the BBC say…"
-        strong.update(dict.fromkeys(intern(t) for t in tokens(fact.figure or "") if t[0] not in "?@"))  # "is it 11,000?"
-        about = "\n".join((fact.answer, *fact.tags))
-        weak.update(dict.fromkeys(intern(t) for t in tokens(about) if t[0] not in "?@"))
+        strong.update(dict.fromkeys(intern(t) for t in figure if t[0] not in "?@"))  # "is it 11,000?"
+        weak.update(dict.fromkeys(intern(t) for t in about if t[0] not in "?@"))
     if any(_has_number(fact.figure) for fact in members):
         intents.add("?count")  # a figure answers "how many"
     return _Group(

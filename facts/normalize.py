@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -37,22 +37,26 @@ def _lexicon() -> dict[str, object]:
 
 @lru_cache(maxsize=1024)
 def fold(text: str) -> str:
-    """NFKC, case-folded, katakana as hiragana, numerals as plain digits, cut to a sane length."""
-    text = unicodedata.normalize("NFKC", text[: MAX_QUESTION_CHARS * 2]).casefold()
+    """NFKC, case-folded, loanwords in katakana, numerals as plain digits, cut to a sane length."""
+    return _fold_normalized(unicodedata.normalize("NFKC", text[: MAX_QUESTION_CHARS * 2]))[:MAX_QUESTION_CHARS]
+
+
+def _fold_normalized(text: str) -> str:
+    """`fold` after NFKC, without the cut: facts are folded whole, many at once."""
+    text = text.casefold()
     if not text.isprintable():
-        text = text.translate(_WHITESPACE_TO_SPACE)
+        text = _WHITESPACE.sub(" ", text)
         if not text.isprintable():  # control, format or unassigned characters: rare, so the slow way
             text = "".join(ch if unicodedata.category(ch)[0] != "C" else " " for ch in text)
     text = _HIRAGANA_LOANWORD.sub(lambda match: match.group(0).translate(_HIRAGANA_TO_KATAKANA), text)
     text = _NUMBER_WITH_COMMAS.sub(lambda m: m.group(1).replace(",", ""), text)
     text = _NUMBER_K.sub(lambda m: str(int(float(m.group(1)) * 1000)), text)
-    text = _MIXED_NUMERAL.sub(_numeral_to_digits, text)
-    return text[:MAX_QUESTION_CHARS]
+    return _MIXED_NUMERAL.sub(_numeral_to_digits, text)
 
 
-_WHITESPACE_TO_SPACE = {ord(ch): " " for ch in "\n\r\t\v\f\u2028\u2029\u3000\u00a0"}
+_WHITESPACE = re.compile("[\n\r\t\v\f\u2028\u2029\u3000\u00a0]")
 _HIRAGANA_TO_KATAKANA = {code: code + 0x60 for code in range(0x3041, 0x3097)}
-_HIRAGANA_LOANWORD = re.compile(r"[\u3041-\u3096]*ー[\u3041-\u3096ー]*")
+_HIRAGANA_LOANWORD = re.compile(r"(?<![\u3041-\u3096])[\u3041-\u3096]*+ー[\u3041-\u3096ー]*")
 """A hiragana run with a long-vowel mark is a loanword typed in hiragana (どろーん): it becomes katakana.
 
 Katakana otherwise stays katakana, because the script carries meaning: katakana
@@ -210,23 +214,45 @@ def stem(word: str) -> str:
 
 def tokens(text: str) -> list[str]:
     """The tokens of `text`: intent markers (`?count`), English stems, Japanese bigrams, numbers."""
-    result: list[str] = []
-    for marker, word, run in _TOKEN.findall(_apply_phrases(_clean(text))):
+    return tokens_many([text])[0]
+
+
+def tokens_many(texts: Sequence[str]) -> list[list[str]]:
+    """`tokens` of each text, folded and rewritten in one pass over all of them.
+
+    Building the index tokenizes every question, alias and answer; doing them
+    together saves most of the per-call work. The texts are joined with "_",
+    which folding keeps and no text contains any more (an underscore is
+    punctuation, so each text's own become spaces first).
+    """
+    joined = _SEPARATOR.join(unicodedata.normalize("NFKC", text).replace("_", " ") for text in texts)
+    phrased = _apply_phrases(_PUNCTUATION_BUT_SEPARATOR.sub(" ", _fold_normalized(joined)))
+    found: list[list[str]] = [[]]
+    result = found[0]
+    for separator, marker, word, run in _TOKEN.findall(phrased):
         if marker:
             result.append(marker)
         elif word:
             stemmed = stem(word)
             if stemmed:
                 result.append(stemmed)
-        else:
+        elif run:
             result.extend(_bigrams(run))
-    return result + _whose(result)
+        elif separator:
+            result = []
+            found.append(result)
+    for result in found:
+        result.extend(_whose(result))
+    return found
 
 
+_SEPARATOR = " _ "
+_PUNCTUATION_BUT_SEPARATOR = re.compile(r"[^\w\s]")
 _TOKEN = re.compile(
-    r"([?#][^\s]+)|([a-z0-9]+(?:'[a-z]+)?)|([\u3400-\u4dbf\u4e00-\u9fff々〆]+|[\u30a0-\u30ffー]+|[\u3041-\u309f]+)"
+    r"(_)|([?#][^\s]+)|([a-z0-9]+(?:'[a-z]+)?)|([\u3400-\u4dbf\u4e00-\u9fff々〆]+|[\u30a0-\u30ffー]+|[\u3041-\u309f]+)"
 )
-"""A canonical token from the lexicon, an English word or number, or a run of kanji or of kana."""
+"""The separator between texts, a canonical token from the lexicon, an English word or number, or a
+run of kanji or of kana."""
 
 
 POSSESSED = frozenset({"#soldier", "#casualty", "#dead", "#wounded"})
