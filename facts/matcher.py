@@ -26,7 +26,6 @@ import math
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from sys import intern
 from functools import lru_cache
 from datetime import date
 
@@ -421,12 +420,12 @@ def _build_group(members: list[Fact]) -> _Group:
                 elif token[0] == "?":
                     intents.add(token)
                 else:
-                    content[intern(token)] = None
+                    content[token] = None
             strong.update(content)
             phrasings.append(tuple(content))
         strong.update(dict.fromkeys(_source_tokens(fact.source_title)))  # "what does the BBC say…"
-        strong.update(dict.fromkeys(intern(t) for t in figure if t[0] not in "?@"))  # "is it 11,000?"
-        weak.update(dict.fromkeys(intern(t) for t in about if t[0] not in "?@"))
+        strong.update(dict.fromkeys(t for t in figure if t[0] not in "?@"))  # "is it 11,000?"
+        weak.update(dict.fromkeys(t for t in about if t[0] not in "?@"))
     if any(_has_number(fact.figure) for fact in members):
         intents.add("?count")  # a figure answers "how many"
     return _Group(

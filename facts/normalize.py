@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
+from sys import intern
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -24,8 +25,9 @@ _KANJI_DIGITS = {"〇": 0, "零": 0, "一": 1, "二": 2, "三": 3, "四": 4, "�
 _KANJI_SMALL_UNITS = {"十": 10, "百": 100, "千": 1000}
 _KANJI_BIG_UNITS = {"万": 10_000, "億": 100_000_000}
 
-_NUMBER_WITH_COMMAS = re.compile(r"(?<![\d.])(\d{1,3}(?:,\d{3})+)(?![\d])")
-_NUMBER_K = re.compile(r"(?<![\w.])(\d+(?:\.\d+)?)\s?k\b")
+# Both start with a digit so the regex engine can skip ahead to digits; the look-behind comes after it.
+_NUMBER_WITH_COMMAS = re.compile(r"(\d(?<![\d.]\d)\d{0,2}(?:,\d{3})+)(?![\d])")
+_NUMBER_K = re.compile(r"(\d(?<![\w.]\d)\d*(?:\.\d+)?)\s?k\b")
 _MIXED_NUMERAL = re.compile(r"[0-9〇零一二三四五六七八九十百千万億]+")
 
 
@@ -48,7 +50,8 @@ def _fold_normalized(text: str) -> str:
         text = _WHITESPACE.sub(" ", text)
         if not text.isprintable():  # control, format or unassigned characters: rare, so the slow way
             text = "".join(ch if unicodedata.category(ch)[0] != "C" else " " for ch in text)
-    text = _HIRAGANA_LOANWORD.sub(lambda match: match.group(0).translate(_HIRAGANA_TO_KATAKANA), text)
+    if _HIRAGANA_BEFORE_LONG_VOWEL.search(text):  # rare: most ー follow katakana
+        text = _HIRAGANA_LOANWORD.sub(lambda match: match.group(0).translate(_HIRAGANA_TO_KATAKANA), text)
     text = _NUMBER_WITH_COMMAS.sub(lambda m: m.group(1).replace(",", ""), text)
     text = _NUMBER_K.sub(lambda m: str(int(float(m.group(1)) * 1000)), text)
     return _MIXED_NUMERAL.sub(_numeral_to_digits, text)
@@ -56,6 +59,7 @@ def _fold_normalized(text: str) -> str:
 
 _WHITESPACE = re.compile("[\n\r\t\v\f\u2028\u2029\u3000\u00a0]")
 _HIRAGANA_TO_KATAKANA = {code: code + 0x60 for code in range(0x3041, 0x3097)}
+_HIRAGANA_BEFORE_LONG_VOWEL = re.compile("[\u3041-\u3096]ー")
 _HIRAGANA_LOANWORD = re.compile(r"(?<![\u3041-\u3096])[\u3041-\u3096]*+ー[\u3041-\u3096ー]*")
 """A hiragana run with a long-vowel mark is a loanword typed in hiragana (どろーん): it becomes katakana.
 
@@ -99,43 +103,44 @@ def _apply_phrases(text: str) -> str:
     """Rewrite synonyms and intent phrases to one canonical token, longest first.
 
     English phrases match whole words (so "nk" is found in "nkの兵士" but not in
-    "think"); Japanese phrases match anywhere in a run, as Japanese has no spaces.
-    Dictionary lookups, not one huge regular expression: this runs for every
-    text of every fact when the index is built.
+    "think"); Japanese phrases match anywhere, as Japanese has no spaces. Two
+    regular expressions built as tries, because this runs over every text of
+    every fact when the index is built. Inflected single words ('killing') are
+    looked up by their stem when tokens are made (`_lexicon_token`).
     """
     table = _phrase_table()
-    segments = _SEGMENT.findall(text)
-    out: list[str] = []
-    i = 0
-    english, starts_phrase = table.english, table.first_words
-    while i < len(segments):
-        segment = segments[i]
-        if not ("a" <= segment[0] <= "z"):
-            out.append(table.japanese.sub(lambda match: f" {table.japanese_canonical[match.group(0)]} ", segment))
-            i += 1
-            continue
-        if segment in starts_phrase:
-            for n in range(min(table.max_words, len(segments) - i), 1, -1):
-                canonical = english.get(" ".join(segments[i : i + n]))
-                if canonical is not None:
-                    out.append(canonical)
-                    i += n
-                    break
-            else:
-                out.append(_lookup_word(segment, english))
-                i += 1
-        else:
-            out.append(_lookup_word(segment, english))
-            i += 1
-    return " ".join(out)
+    text = table.japanese.sub(lambda match: f" {table.japanese_canonical[match.group(0)]} ", text)
+    return table.english_pattern.sub(lambda match: f" {table.english[' '.join(match.group(0).split())]} ", text)
 
 
-def _lookup_word(word: str, english: dict[str, str]) -> str:
-    """A word's canonical token, also through its stem ('killing' → 'kill' → #dead), else the word."""
-    canonical = english.get(word)
-    if canonical is None and len(word) > 3:
-        canonical = english.get(stem(word))
-    return canonical or word
+@lru_cache(maxsize=65536)
+def _word_token(word: str) -> str:
+    """An English word's token: its stem, or the lexicon's token for it ('killing' → 'kill' → #dead); '' for stopwords."""
+    stemmed = stem(word)
+    if stemmed and len(word) > 3:
+        return _phrase_table().english.get(stemmed, stemmed)
+    return stemmed
+
+
+def _trie_pattern(phrases: list[str]) -> str:
+    """One regular expression matching any of `phrases`, longest first, as a trie (fast to scan)."""
+    trie: dict[str, dict] = {}
+    for phrase in phrases:
+        node = trie
+        for ch in phrase:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def pattern(node: dict[str, dict]) -> str:
+        branches = [re.escape(ch) + pattern(child) for ch, child in sorted(node.items()) if ch]
+        if not branches:
+            return ""
+        optional = "" in node
+        if len(branches) == 1 and not optional:
+            return branches[0]
+        return "(?:" + "|".join(branches) + ")" + ("?" if optional else "")
+
+    return pattern(trie)
 
 
 _SEGMENT = re.compile(r"[a-z]+(?:'[a-z]+)?|[^\sa-z]+")
@@ -145,10 +150,9 @@ _SEGMENT = re.compile(r"[a-z]+(?:'[a-z]+)?|[^\sa-z]+")
 @dataclass(frozen=True)
 class _PhraseTable:
     english: dict[str, str]
-    """'north korea' → '#nk' (words joined by one space)."""
-    first_words: frozenset[str]
-    """First words of the English phrases of more than one word."""
-    max_words: int
+    """'north korea' → '#nk' (words joined by one space), and single words' stems → their token."""
+    english_pattern: re.Pattern[str]
+    """Any English phrase as whole words, with any spaces between its words."""
     japanese: re.Pattern[str]
     """Any Japanese phrase, longest first; positions that cannot start one are skipped by the lookahead."""
     japanese_canonical: dict[str, str]
@@ -162,6 +166,7 @@ def _is_stopword_only(word: str) -> bool:
 def _phrase_table() -> _PhraseTable:
     lexicon = _lexicon()
     english: dict[str, str] = {}
+    exact: set[str] = set()
     japanese: dict[str, str] = {}
     for token, variants in {**lexicon["synonyms"], **lexicon["intents"]}.items():  # type: ignore[dict-item]
         for variant in variants:
@@ -169,17 +174,17 @@ def _phrase_table() -> _PhraseTable:
             if phrase.isascii():
                 words_ = _SEGMENT.findall(phrase)
                 english.setdefault(" ".join(words_), token)
+                exact.add(" ".join(words_))
                 if len(words_) == 1 and not _is_stopword_only(words_[0]):
                     english.setdefault(stem(words_[0]), token)
             else:
                 japanese.setdefault(phrase.replace(" ", ""), token)
-    first_chars = "".join(sorted({re.escape(phrase[0]) for phrase in japanese}))
-    alternatives = "|".join(re.escape(phrase) for phrase in sorted(japanese, key=len, reverse=True))
+    phrases = [phrase for phrase in english if " " in phrase or phrase in exact]
+    english_pattern = _trie_pattern(phrases).replace(r"\ ", r"\s+")
     return _PhraseTable(
         english=english,
-        first_words=frozenset(phrase.split()[0] for phrase in english if " " in phrase),
-        max_words=max(len(phrase.split()) for phrase in english),
-        japanese=re.compile(f"(?=[{first_chars}])(?:{alternatives})"),
+        english_pattern=re.compile(rf"(?<![a-z0-9#?@:])(?:{english_pattern})(?![a-z0-9])"),
+        japanese=re.compile(_trie_pattern(list(japanese))),
         japanese_canonical=japanese,
     )
 
@@ -229,18 +234,19 @@ def tokens_many(texts: Sequence[str]) -> list[list[str]]:
     phrased = _apply_phrases(_PUNCTUATION_BUT_SEPARATOR.sub(" ", _fold_normalized(joined)))
     found: list[list[str]] = [[]]
     result = found[0]
-    for separator, marker, word, run in _TOKEN.findall(phrased):
-        if marker:
-            result.append(marker)
-        elif word:
-            stemmed = stem(word)
-            if stemmed:
-                result.append(stemmed)
-        elif run:
-            result.extend(_bigrams(run))
-        elif separator:
+    for piece in _TOKEN.findall(phrased):
+        first = piece[0]
+        if first == "_":
             result = []
             found.append(result)
+        elif first == "?" or first == "#":
+            result.append(intern(piece))  # one copy of "#nk" however many facts say it (memory)
+        elif first <= "z":
+            token = _word_token(piece)
+            if token:
+                result.append(token)
+        else:
+            result.extend(_bigrams(piece))
     for result in found:
         result.extend(_whose(result))
     return found
@@ -249,10 +255,10 @@ def tokens_many(texts: Sequence[str]) -> list[list[str]]:
 _SEPARATOR = " _ "
 _PUNCTUATION_BUT_SEPARATOR = re.compile(r"[^\w\s]")
 _TOKEN = re.compile(
-    r"(_)|([?#][^\s]+)|([a-z0-9]+(?:'[a-z]+)?)|([\u3400-\u4dbf\u4e00-\u9fff々〆]+|[\u30a0-\u30ffー]+|[\u3041-\u309f]+)"
+    r"[a-z0-9]+(?:'[a-z]+)?|[\u3400-\u4dbf\u4e00-\u9fff々〆]+|[\u3041-\u309f]+|[\u30a0-\u30ffー]+|[?#]\S+|_"
 )
-"""The separator between texts, a canonical token from the lexicon, an English word or number, or a
-run of kanji or of kana."""
+"""An English word or number, a run of kanji, hiragana or katakana, a canonical token from the
+lexicon, or the separator between texts."""
 
 
 POSSESSED = frozenset({"#soldier", "#casualty", "#dead", "#wounded"})
@@ -262,6 +268,8 @@ POSSESSED = frozenset({"#soldier", "#casualty", "#dead", "#wounded"})
 def _whose(found: list[str]) -> list[str]:
     """`@#ua:#soldier` for 'Ukrainian soldiers' / ウクライナ兵: an entity right before a possessed word."""
     known = entities()
+    if known.isdisjoint(found):
+        return []
     return [f"@{owner}:{word}" for owner, word in zip(found, found[1:]) if owner in known and word in POSSESSED]
 
 
