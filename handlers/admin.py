@@ -122,16 +122,18 @@ async def reply_html(update: Update, text: str, **kwargs: Any) -> None:
     await update.effective_message.reply_html(text, link_preview_options=NO_PREVIEW, **kwargs)
 
 
-async def reply_problem(update: Update, lang: Lang, error: CurationError | ValidationError) -> None:
+Problem = CurationError | ValidationError | FactNotFound
+"""What an admin's input can be wrong with: the form, a field, or the fact id."""
+
+
+async def reply_problem(update: Update, lang: Lang, error: Problem) -> None:
     """Tell the admin what is wrong with their input; nothing was changed."""
     if isinstance(error, CurationError):
         await update.effective_message.reply_text(error.text(lang))
+    elif isinstance(error, FactNotFound):
+        await update.effective_message.reply_text(message("fact_not_found", lang, id=error.fact_id))
     else:
         await reply_html(update, with_lines_html(message("not_saved", lang), explain(error.errors(), lang), lang))
-
-
-def saved_fact_html(fact_id: int, html: str, lang: Lang) -> str:
-    return f"{escape(message('saved', lang, id=fact_id))}\n\n{html}"
 
 
 @admin_only
@@ -141,11 +143,8 @@ async def edit_fact(update: Update, context: FactbotContext) -> None:
     try:
         edit = parse_edit(command_text(update))
         before, after = context.store.update(edit.fact_id, {edit.field: edit.value}, actor(update))
-    except (CurationError, ValidationError) as error:
+    except (CurationError, ValidationError, FactNotFound) as error:
         await reply_problem(update, lang, error)
-        return
-    except FactNotFound as error:
-        await update.effective_message.reply_text(message("fact_not_found", lang, id=error.fact_id))
         return
     changes = field_changes(before, after)
     if not changes:
@@ -158,10 +157,8 @@ async def _fact_or_say(update: Update, context: FactbotContext, command: str, la
     """The fact whose id follows the command, or None after telling the admin why not."""
     try:
         return context.store.get(parse_id(command_text(update), command))
-    except CurationError as error:
-        await update.effective_message.reply_text(error.text(lang))
-    except FactNotFound as error:
-        await update.effective_message.reply_text(message("fact_not_found", lang, id=error.fact_id))
+    except (CurationError, FactNotFound) as error:
+        await reply_problem(update, lang, error)
     return None
 
 
@@ -193,7 +190,7 @@ async def confirm_delete(update: Update, context: FactbotContext) -> None:
     if choice == "yes":
         try:
             context.store.delete(fact_id, actor(update))
-        except FactNotFound:
+        except FactNotFound:  # deleted meanwhile (the button was pressed twice)
             await query.edit_message_text(message("fact_not_found", lang, id=fact_id))
             return
         await query.edit_message_text(message("deleted", lang, id=fact_id))
@@ -208,11 +205,8 @@ async def restore_fact(update: Update, context: FactbotContext) -> None:
     try:
         fact_id = parse_id(command_text(update), "restore")
         fact = context.store.restore(fact_id, actor(update))
-    except CurationError as error:
-        await update.effective_message.reply_text(error.text(lang))
-        return
-    except FactNotFound as error:
-        await update.effective_message.reply_text(message("fact_not_found", lang, id=error.fact_id))
+    except (CurationError, FactNotFound) as error:
+        await reply_problem(update, lang, error)
         return
     except ValueError:  # not deleted
         await update.effective_message.reply_text(message("not_deleted", lang, id=fact_id))
@@ -284,7 +278,7 @@ async def show_history(update: Update, context: FactbotContext) -> None:
     try:
         fact_id = parse_id(text, "history") if text else None
     except CurationError as error:
-        await update.effective_message.reply_text(error.text(lang))
+        await reply_problem(update, lang, error)
         return
     entries = context.store.history(fact_id, limit=HISTORY_LIMIT)
     await reply_html(update, history_html(history_items(entries), lang))

@@ -35,7 +35,7 @@ from facts.curation import (
 from facts.lang import Lang, detect_lang
 from facts.messages import message
 from facts.model import FactData
-from facts.render import answer_html, fact_html
+from facts.render import answer_html, escape, fact_html
 from handlers.admin import (
     actor,
     admin_lang,
@@ -43,7 +43,6 @@ from handlers.admin import (
     command_text,
     reply_html,
     reply_problem,
-    saved_fact_html,
 )
 from handlers.context import FactbotContext
 from handlers.user import NO_PREVIEW
@@ -75,7 +74,8 @@ async def _add_in_one_line(update: Update, context: FactbotContext, line: str, l
             await update.effective_message.reply_text(message("add_usage", lang))
         return
     fact = context.store.add(data, actor(update))
-    await reply_html(update, saved_fact_html(fact.id, fact_html(fact, fact.lang), lang))
+    saved = escape(message("saved", lang, id=fact.id))
+    await reply_html(update, f"{saved}\n\n{fact_html(fact, fact.lang)}")
 
 
 async def receive_value(update: Update, context: FactbotContext) -> int:
