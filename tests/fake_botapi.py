@@ -32,6 +32,10 @@ _JSON_PARAMS = {
 }
 
 
+class ApiRefusal(Exception):
+    """The Bot API answers this call with an error (HTTP 400), like Telegram's 'chat not found'."""
+
+
 @dataclass
 class Call:
     """One Bot API method call the bot made."""
@@ -47,6 +51,8 @@ class FakeBotApi:
     def __init__(self) -> None:
         self.calls: list[Call] = []
         self.files: dict[str, bytes] = {}
+        self.unknown_chats: set[int] = set()
+        """Chats the bot has never seen: per-chat calls about them are refused."""
         self._updates: list[dict[str, Any]] = []
         self._update_ids = itertools.count(1)
         self._message_ids = itertools.count(1000)
@@ -77,6 +83,9 @@ class FakeBotApi:
         """The `result` the real Bot API would return for this call."""
         if method != "getUpdates":
             self.calls.append(Call(method, params, files or {}))
+        scope = params.get("scope")
+        if isinstance(scope, dict) and scope.get("chat_id") in self.unknown_chats:
+            raise ApiRefusal("Bad Request: chat not found")
         if method == "getMe":
             return BOT_USER
         if method == "getUpdates":
@@ -151,7 +160,10 @@ class OfflineRequest(BaseRequest):
             for name, value in request_data.multipart_data.items():
                 if isinstance(value, tuple):
                     files[name] = (value[0], value[1] if isinstance(value[1], bytes) else value[1].read())
-        result = self.api.handle(url.rsplit("/", 1)[-1], params, files)
+        try:
+            result = self.api.handle(url.rsplit("/", 1)[-1], params, files)
+        except ApiRefusal as refusal:
+            return 400, json.dumps({"ok": False, "error_code": 400, "description": str(refusal)}).encode()
         return 200, json.dumps({"ok": True, "result": result}).encode()
 
 

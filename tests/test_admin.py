@@ -210,6 +210,17 @@ async def test_admin_menu_is_set_only_for_admin_chats(app, api: FakeBotApi) -> N
             "undo", "restore", "cancel"} == admin_commands
 
 
+async def test_an_admin_who_never_opened_the_chat_does_not_stop_the_bot(app, api: FakeBotApi, caplog) -> None:
+    api.unknown_chats.add(ADMIN_ID)
+
+    with caplog.at_level(logging.WARNING, logger="bot.app"):
+        await app.post_init(app)
+
+    assert {None, "ja"} == {call.params.get("language_code") for call in api.sent("setMyCommands")
+                            if call.params["scope"]["type"] == "default"}
+    assert f"could not set the admin command menu for {ADMIN_ID}: Chat not found" in caplog.text
+
+
 # -- /edit, /delete, /undo, /restore ------------------------------------------------------------------------
 
 
