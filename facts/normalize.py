@@ -106,7 +106,7 @@ def _apply_phrases(text: str) -> str:
     "think"); Japanese phrases match anywhere, as Japanese has no spaces. Two
     regular expressions built as tries, because this runs over every text of
     every fact when the index is built. Inflected single words ('killing') are
-    looked up by their stem when tokens are made (`_lexicon_token`).
+    looked up by their stem when tokens are made (`_word_token`).
     """
     table = _phrase_table()
     text = table.japanese.sub(lambda match: f" {table.japanese_canonical[match.group(0)]} ", text)
@@ -143,10 +143,6 @@ def _trie_pattern(phrases: list[str]) -> str:
     return pattern(trie)
 
 
-_SEGMENT = re.compile(r"[a-z]+(?:'[a-z]+)?|[^\sa-z]+")
-"""English words, and runs of everything else (Japanese, digits) between spaces and English words."""
-
-
 @dataclass(frozen=True)
 class _PhraseTable:
     english: dict[str, str]
@@ -156,10 +152,6 @@ class _PhraseTable:
     japanese: re.Pattern[str]
     """Any Japanese phrase, longest first; positions that cannot start one are skipped by the lookahead."""
     japanese_canonical: dict[str, str]
-
-
-def _is_stopword_only(word: str) -> bool:
-    return word in _stopwords()
 
 
 @lru_cache(maxsize=1)
@@ -172,10 +164,10 @@ def _phrase_table() -> _PhraseTable:
         for variant in variants:
             phrase = " ".join(_clean(variant).split())
             if phrase.isascii():
-                words_ = _SEGMENT.findall(phrase)
+                words_ = phrase.split()
                 english.setdefault(" ".join(words_), token)
                 exact.add(" ".join(words_))
-                if len(words_) == 1 and not _is_stopword_only(words_[0]):
+                if len(words_) == 1 and words_[0] not in _stopwords():
                     english.setdefault(stem(words_[0]), token)
             else:
                 japanese.setdefault(phrase.replace(" ", ""), token)
