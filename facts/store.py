@@ -188,22 +188,15 @@ class FactStore:
 
         :raises FactNotFound: if there is none (or it was deleted).
         """
-        row = self._row(fact_id)
-        if row is None or row["deleted_at"] is not None:
+        fact = self._live(fact_id)
+        if fact is None:
             raise FactNotFound(fact_id)
-        return _fact(row)
+        return fact
 
-    def get_many(self, fact_ids: list[int]) -> list[Fact]:
-        """The live facts among these ids, in the given order."""
-        by_id = {fact.id: fact for fact in self._select_ids(fact_ids)}
-        return [by_id[fact_id] for fact_id in fact_ids if fact_id in by_id]
-
-    def _select_ids(self, fact_ids: list[int]) -> list[Fact]:
-        if not fact_ids:
-            return []
-        marks = ",".join("?" * len(fact_ids))
-        rows = self.db.query(f"select * from facts where deleted_at is null and id in ({marks})", fact_ids)
-        return [_fact(row) for row in rows]
+    def _live(self, fact_id: int) -> Fact | None:
+        """The fact with this id unless there is none or it is deleted."""
+        row = self._row(fact_id)
+        return _fact(row) if row is not None and row["deleted_at"] is None else None
 
     def _row(self, fact_id: int) -> dict[str, Any] | None:
         rows = list(self.db.query("select * from facts where id = ?", [fact_id]))
@@ -298,8 +291,7 @@ class FactStore:
                         changes.append((stored, None))
                         removed += 1
             for fact in facts:
-                row = self._row(fact.id) if fact.id is not None else None
-                before = _fact(row) if row is not None and row["deleted_at"] is None else None
+                before = self._live(fact.id) if fact.id is not None else None
                 if before is not None and before.data() == fact.data():
                     unchanged += 1
                     continue
@@ -380,8 +372,7 @@ class FactStore:
             undo_id = uuid.uuid4().hex
             changes: list[tuple[Fact | None, Fact | None]] = []
             for entry in reversed(entries):
-                row = self._row(entry.fact_id)
-                current = _fact(row) if row is not None and row["deleted_at"] is None else None
+                current = self._live(entry.fact_id)
                 if _state(current) != _state(entry.after):
                     raise UndoConflict(entry.fact_id)
                 if entry.before is None:
