@@ -15,7 +15,7 @@ from pydantic import ValidationError
 from bot.app import build_application, build_matcher, open_store
 from bot.config import Settings
 from facts.answers import Answer, answer_question
-from facts.io import FactFileError, guess_format, read_facts, write_facts
+from facts.io import FactFileError, format_from_name, guess_format, read_facts, write_facts
 from facts.lang import preferred_lang
 from facts.model import describe_errors
 from facts.render import answer_text
@@ -148,7 +148,7 @@ def export_file(args: argparse.Namespace, settings: Settings) -> int:
         return 0
     path = Path(args.file)
     try:
-        path.write_text(write_facts(facts, "csv" if path.suffix.lower() == ".csv" else "json"), encoding="utf-8", newline="")
+        path.write_text(write_facts(facts, format_from_name(path.name) or "json"), encoding="utf-8", newline="")
     except OSError as error:
         raise CliError(f"cannot write {path}: {error.strerror}") from None
     print(f"exported {len(facts)} facts to {path}")

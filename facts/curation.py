@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 
 from pydantic import ValidationError
 
-from facts.io import FileFormat
+from facts.io import FileFormat, format_from_name
 from facts.lang import Lang
 from facts.messages import message
 from facts.model import (
@@ -361,11 +361,11 @@ def import_format(file_name: str | None, mime_type: str | None, size: int | None
     """
     if size is not None and size > MAX_IMPORT_BYTES:
         raise CurationError("import_too_big", size=_megabytes(size))
-    name = (file_name or "").lower()
     mime = (mime_type or "").lower()
-    if name.endswith(".json") or mime == "application/json":
+    by_name = format_from_name(file_name or "")
+    if by_name == "json" or mime == "application/json":
         return "json"
-    if name.endswith(".csv") or mime in ("text/csv", "text/comma-separated-values"):
+    if by_name == "csv" or mime in ("text/csv", "text/comma-separated-values"):
         return "csv"
     raise CurationError("import_not_fact_file", file=file_name or mime or "?")
 

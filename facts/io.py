@@ -28,13 +28,21 @@ class FactFileError(ValueError):
         self.problems = problems
 
 
-def guess_format(filename: str, content: bytes = b"") -> FileFormat:
-    """JSON or CSV, from the file name, else from the first character."""
+def format_from_name(filename: str) -> FileFormat | None:
+    """JSON or CSV by the file's extension; None when the name does not say."""
     name = filename.lower()
     if name.endswith(".json"):
         return "json"
     if name.endswith(".csv"):
         return "csv"
+    return None
+
+
+def guess_format(filename: str, content: bytes = b"") -> FileFormat:
+    """JSON or CSV, from the file name, else from the first character."""
+    by_name = format_from_name(filename)
+    if by_name is not None:
+        return by_name
     return "json" if content.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] in (b"[", b"{") else "csv"
 
 
