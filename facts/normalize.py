@@ -13,6 +13,7 @@ import json
 import re
 import unicodedata
 from sys import intern
+from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -50,10 +51,12 @@ def _fold_normalized(text: str) -> str:
         text = _WHITESPACE.sub(" ", text)
         if not text.isprintable():  # control, format or unassigned characters: rare, so the slow way
             text = "".join(ch if unicodedata.category(ch)[0] != "C" else " " for ch in text)
-    if _HIRAGANA_BEFORE_LONG_VOWEL.search(text):  # rare: most ー follow katakana
-        text = _HIRAGANA_LOANWORD.sub(lambda match: match.group(0).translate(_HIRAGANA_TO_KATAKANA), text)
     text = _NUMBER_WITH_COMMAS.sub(lambda m: m.group(1).replace(",", ""), text)
     text = _NUMBER_K.sub(lambda m: str(int(float(m.group(1)) * 1000)), text)
+    if text.isascii():
+        return text  # no kana to fold, no kanji numerals
+    if _HIRAGANA_BEFORE_LONG_VOWEL.search(text):  # rare: most ー follow katakana
+        text = _HIRAGANA_LOANWORD.sub(lambda match: match.group(0).translate(_HIRAGANA_TO_KATAKANA), text)
     return _MIXED_NUMERAL.sub(_numeral_to_digits, text)
 
 
@@ -99,18 +102,17 @@ def _parse_numeral(run: str) -> int | None:
     return total + section + (int(digits) if digits else 0)
 
 
-def _apply_phrases(text: str) -> str:
-    """Rewrite synonyms and intent phrases to one canonical token, longest first.
+def _apply_japanese_phrases(text: str) -> str:
+    """Rewrite Japanese synonyms and intent phrases to their canonical token, longest first.
 
-    English phrases match whole words (so "nk" is found in "nkの兵士" but not in
-    "think"); Japanese phrases match anywhere, as Japanese has no spaces. Two
-    regular expressions built as tries, because this runs over every text of
-    every fact when the index is built. Inflected single words ('killing') are
-    looked up by their stem when tokens are made (`_word_token`).
+    Japanese phrases match anywhere, as Japanese has no spaces ("nkの兵士"
+    still finds 兵士). One regular expression built as a trie, because this
+    runs over every text of every fact when the index is built. English
+    phrases are matched word by word in `tokens_many` instead, which is faster
+    than scanning every character for them.
     """
     table = _phrase_table()
-    text = table.japanese.sub(lambda match: f" {table.japanese_canonical[match.group(0)]} ", text)
-    return table.english_pattern.sub(lambda match: f" {table.english[' '.join(match.group(0).split())]} ", text)
+    return table.japanese.sub(lambda match: f" {table.japanese_canonical[match.group(0)]} ", text)
 
 
 @lru_cache(maxsize=65536)
@@ -147,10 +149,12 @@ def _trie_pattern(phrases: list[str]) -> str:
 class _PhraseTable:
     english: dict[str, str]
     """'north korea' → '#nk' (words joined by one space), and single words' stems → their token."""
-    english_pattern: re.Pattern[str]
-    """Any English phrase as whole words, with any spaces between its words."""
+    english_phrases: dict[str, str]
+    """Only the phrases as written in the lexicon (no stems): 'north korea' → '#nk', 'why' → '?why'."""
+    english_lengths: dict[str, tuple[int, ...]]
+    """The word counts of the phrases starting with a word, longest first: 'north' → (2,)."""
     japanese: re.Pattern[str]
-    """Any Japanese phrase, longest first; positions that cannot start one are skipped by the lookahead."""
+    """Any Japanese phrase, longest first, as a trie."""
     japanese_canonical: dict[str, str]
 
 
@@ -158,24 +162,26 @@ class _PhraseTable:
 def _phrase_table() -> _PhraseTable:
     lexicon = _lexicon()
     english: dict[str, str] = {}
-    exact: set[str] = set()
+    phrases: dict[str, str] = {}
     japanese: dict[str, str] = {}
     for token, variants in {**lexicon["synonyms"], **lexicon["intents"]}.items():  # type: ignore[dict-item]
         for variant in variants:
             phrase = " ".join(_clean(variant).split())
             if phrase.isascii():
                 words_ = phrase.split()
-                english.setdefault(" ".join(words_), token)
-                exact.add(" ".join(words_))
+                english.setdefault(phrase, token)
+                phrases.setdefault(phrase, token)
                 if len(words_) == 1 and words_[0] not in _stopwords():
                     english.setdefault(stem(words_[0]), token)
             else:
                 japanese.setdefault(phrase.replace(" ", ""), token)
-    phrases = [phrase for phrase in english if " " in phrase or phrase in exact]
-    english_pattern = _trie_pattern(phrases).replace(r"\ ", r"\s+")
+    lengths: dict[str, set[int]] = defaultdict(set)
+    for phrase in phrases:
+        lengths[phrase.split()[0]].add(len(phrase.split()))
     return _PhraseTable(
         english=english,
-        english_pattern=re.compile(rf"(?<![a-z0-9#?@:])(?:{english_pattern})(?![a-z0-9])"),
+        english_phrases=phrases,
+        english_lengths={word: tuple(sorted(counts, reverse=True)) for word, counts in lengths.items()},
         japanese=re.compile(_trie_pattern(list(japanese))),
         japanese_canonical=japanese,
     )
@@ -223,32 +229,77 @@ def tokens_many(texts: Sequence[str]) -> list[list[str]]:
     punctuation, so each text's own become spaces first).
     """
     joined = _SEPARATOR.join(unicodedata.normalize("NFKC", text).replace("_", " ") for text in texts)
-    phrased = _apply_phrases(_PUNCTUATION_BUT_SEPARATOR.sub(" ", _fold_normalized(joined)))
+    folded = _PUNCTUATION_BUT_SEPARATOR.sub(" ", _fold_normalized(joined))
+    if folded.isascii():
+        pieces = folded.split()  # English only: words, numbers and "_" are all that is left
+    else:
+        pieces = _TOKEN.findall(_apply_japanese_phrases(folded))
+    phrases = _phrase_table().english_phrases
     found: list[list[str]] = [[]]
     result = found[0]
-    for piece in _TOKEN.findall(phrased):
-        first = piece[0]
-        if first == "_":
+    skip = 0
+    for index, piece in enumerate(pieces):
+        if skip:
+            skip -= 1
+            continue
+        made = _PIECE_TOKENS.get(piece)
+        if made is None:
+            made = _piece_tokens(piece)
+        if made is _NEXT_TEXT:
             result = []
             found.append(result)
-        elif first == "?" or first == "#":
-            result.append(intern(piece))  # one copy of "#nk" however many facts say it (memory)
-        elif first <= "z":
-            token = _word_token(piece)
-            if token:
-                result.append(token)
-        else:
-            result.extend(_bigrams(piece))
+        elif made.__class__ is tuple:
+            result += made
+        else:  # a lexicon phrase of several words may start here: the longest one that does wins
+            for length in made:
+                phrase = " ".join(pieces[index : index + length])
+                if phrase in phrases:
+                    result.append(intern(phrases[phrase]))
+                    skip = length - 1
+                    break
+            else:
+                result += _word_tokens(piece)
     for result in found:
         result.extend(_whose(result))
     return found
 
 
+_NEXT_TEXT = ("_",)
+_PIECE_TOKENS: dict[str, tuple[str, ...] | list[int]] = {}
+"""What each piece found in text stands for, remembered: most words and runs recur across facts."""
+
+
+def _piece_tokens(piece: str) -> tuple[str, ...] | list[int]:
+    """The tokens of one piece of text, or the word counts of the phrases that may start with it."""
+    first = piece[0]
+    if first == "_":
+        made: tuple[str, ...] | list[int] = _NEXT_TEXT
+    elif first == "?" or first == "#":
+        made = (intern(piece),)  # one copy of "#nk" however many facts say it (memory)
+    elif first <= "z":
+        lengths = _phrase_table().english_lengths.get(piece, ())
+        if lengths == (1,):
+            made = (intern(_phrase_table().english_phrases[piece]),)
+        elif lengths:
+            made = list(lengths)
+        else:
+            made = _word_tokens(piece)
+    else:
+        made = _bigrams(piece)
+    if len(_PIECE_TOKENS) > 200_000:
+        _PIECE_TOKENS.clear()  # a bound on memory; the common pieces come back at once
+    _PIECE_TOKENS[piece] = made
+    return made
+
+
+def _word_tokens(word: str) -> tuple[str, ...]:
+    token = _word_token(word)
+    return (token,) if token else ()
+
+
 _SEPARATOR = " _ "
 _PUNCTUATION_BUT_SEPARATOR = re.compile(r"[^\w\s]")
-_TOKEN = re.compile(
-    r"[a-z0-9]+(?:'[a-z]+)?|[\u3400-\u4dbf\u4e00-\u9fff々〆]+|[\u3041-\u309f]+|[\u30a0-\u30ffー]+|[?#]\S+|_"
-)
+_TOKEN = re.compile(r"[a-z0-9]+|[\u3400-\u4dbf\u4e00-\u9fff々〆]+|[\u3041-\u309f]+|[\u30a0-\u30ffー]+|[?#]\S+|_")
 """An English word or number, a run of kanji, hiragana or katakana, a canonical token from the
 lexicon, or the separator between texts."""
 
@@ -301,6 +352,15 @@ def lexicon_words() -> frozenset[str]:
 def entities() -> frozenset[str]:
     """Tokens naming who a question is about (countries, leaders, agencies)."""
     return frozenset(_lexicon().get("entities", []))  # type: ignore[arg-type]
+
+
+@lru_cache(maxsize=1)
+def marker_tokens() -> frozenset[str]:
+    """Every token that marks rather than names: intents (`?count`) and owners (`@#ua:#soldier`)."""
+    lexicon = _lexicon()
+    canonical = [*lexicon["synonyms"], *lexicon["intents"]]  # type: ignore[misc]
+    owners = [f"@{owner}:{word}" for owner in entities() for word in POSSESSED]
+    return frozenset([token for token in canonical if token[0] == "?"] + owners)
 
 
 @lru_cache(maxsize=1)
