@@ -21,33 +21,29 @@ closest known word ("nroth" → "north"), so typos do not look like new topics.
 
 from __future__ import annotations
 
+import gc
 import heapq
 import math
-import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import lru_cache
 from datetime import date
 
 from rapidfuzz import fuzz, process
 
+from facts.groups import INTENT_TRUE, Group, build_group, build_groups, has_number
 from facts.model import Fact
 from facts.normalize import (
     compact,
     entities,
     is_grammar,
     lexicon_words,
-    marker_tokens,
     related,
     respell,
     stem,
     tokens,
-    tokens_many,
 )
 
-INTENT_TRUE = "?true"
-"""'Is it true…' fits any fact; it never conflicts with another intent."""
 
 
 @dataclass(frozen=True)
@@ -108,36 +104,13 @@ class MatcherSettings:
     """A token in more than this share of groups only adds weight to candidates rarer tokens found."""
 
 
-@dataclass(slots=True)
-class _Group:
-    """What the matcher knows of one fact in all its languages."""
-
-    members: tuple[Fact, ...]
-    strong: tuple[str, ...]
-    """Tokens of its questions, aliases, figure and source: how people ask for it."""
-    weak: tuple[str, ...]
-    """Other tokens of its answer and tags: what it is about."""
-    intents: frozenset[str]
-    phrasings: tuple[tuple[str, ...], ...]
-    """The content tokens of every question and alias of every member, in `texts()` order."""
-    owners: frozenset[str]
-    """Whose soldiers/casualties the fact is about (`@#nk:#soldier`)."""
-    owned: frozenset[str]
-    """The possessed words those are about (`#soldier`)."""
-    compacts: list[str] | None = None
-    """The phrasings as compact text for spelling similarity, made on first use."""
-    totals: list[float] = field(default_factory=list)
-    """Each phrasing's total token weight, as of `totals_version` of the matcher."""
-    totals_version: int = -1
-
-
 class Matcher:
     """An in-memory index over the live facts, kept current by `apply` as facts change."""
 
     def __init__(self, facts: Iterable[Fact] = (), settings: MatcherSettings | None = None) -> None:
         self.settings = settings or MatcherSettings()
         self._facts: dict[int, Fact] = {}
-        self._groups: dict[str, _Group] = {}
+        self._groups: dict[str, Group] = {}
         self.version = 0
         """Changes whenever the facts do, so callers can cache what they derive from them."""
         self._phrasing_weights: dict[str, float] = {}
@@ -158,10 +131,24 @@ class Matcher:
         self._facts[fact.id] = fact
         group_id = _group_id(fact)
         old = self._groups.get(group_id)
-        self._reindex_group(group_id, sorted([*(old.members if old else ()), fact], key=lambda member: member.id or 0))
+        self._reindex_group(group_id, sorted([*(old.members if old else ()), fact], key=_by_id))
 
     def _add_all(self, facts: Iterable[Fact]) -> None:
-        """Index many facts at once: `add` for each, without its per-fact bookkeeping (startup at 100,000 facts)."""
+        """Index many facts at once: `add` for each, without its per-fact bookkeeping (startup at 100,000 facts).
+
+        The cyclic garbage collector is paused meanwhile: the index makes no
+        cycles, and at 100,000 facts its repeated full passes over the growing
+        heap cost about a quarter of the build.
+        """
+        collecting = gc.isenabled()
+        gc.disable()
+        try:
+            self._add_all_now(facts)
+        finally:
+            if collecting:
+                gc.enable()
+
+    def _add_all_now(self, facts: Iterable[Fact]) -> None:
         members_by_group: dict[str, list[Fact]] = defaultdict(list)
         for fact in facts:
             assert fact.id is not None, "only stored facts can be matched"
@@ -170,19 +157,18 @@ class Matcher:
                 continue
             self._facts[fact.id] = fact
             members_by_group[_group_id(fact)].append(fact)
-        postings = self._postings
+        pending = []
         for group_id, members in members_by_group.items():
             if group_id in self._groups:
                 for fact in members:
                     self.add(fact)
-                continue
-            if len(members) > 1:
-                members.sort(key=lambda member: member.id or 0)
-            group = self._groups[group_id] = _build_group(members)
-            for token in group.strong:
-                postings[token].add(group_id)
-            for token in group.weak:
-                postings[token].add(group_id)
+            else:
+                pending.append((group_id, members if len(members) == 1 else sorted(members, key=_by_id)))
+        postings = self._postings
+        for built, added in build_groups(pending):
+            self._groups.update(built)
+            for token, group_ids in added.items():
+                postings[token].update(group_ids)
         for token in postings:
             if token.isalpha() and token.isascii():
                 self._words_by_initial[token[0]].add(token)
@@ -225,6 +211,7 @@ class Matcher:
         self.version += 1
         old = self._groups.pop(group_id, None)
         if old is not None:
+            old.ready()
             for token in (*old.strong, *old.weak):
                 self._postings[token].discard(group_id)
                 if not self._postings[token]:
@@ -233,7 +220,7 @@ class Matcher:
                         self._words_by_initial[token[0]].discard(token)
         if not members:
             return
-        group = _build_group(members)
+        group = build_group(members)
         self._groups[group_id] = group
         for token in (*group.strong, *group.weak):
             postings = self._postings[token]
@@ -330,7 +317,7 @@ class Matcher:
         lookups = frozenset(weights).union(*(related().get(token, ()) for token in weights))
         rough = []
         for group_id in shortlist:
-            group = self._groups[group_id]
+            group = self._groups[group_id].ready()
             base = self._coverage_score(weights, lookups, intents, owners, group)
             ceiling = base + 100.0 * self._intent(intents, group) * (settings.specificity_weight + settings.spelling_weight)
             rough.append((ceiling, base, group_id))
@@ -347,7 +334,7 @@ class Matcher:
         scored.sort(key=lambda item: (-item[0], item[1]))
         return [Match(fact, round(score, 1)) for score, _, fact in scored]
 
-    def _intent(self, intents: frozenset[str], group: _Group) -> float:
+    def _intent(self, intents: frozenset[str], group: Group) -> float:
         if not intents or intents & group.intents:
             return 1.0
         if not group.intents:
@@ -360,7 +347,7 @@ class Matcher:
         lookups: frozenset[str],
         intents: frozenset[str],
         owners: frozenset[str],
-        group: _Group,
+        group: Group,
     ) -> float:
         """The part of the score from which question words the fact knows (0-100 × coverage weight)."""
         settings = self.settings
@@ -386,18 +373,19 @@ class Matcher:
         return 100.0 * self._intent(intents, group) * settings.coverage_weight * coverage
 
     def _full_score(
-        self, weights: dict[str, float], intents: frozenset[str], query_compact: str, group: _Group, base: float
+        self, weights: dict[str, float], intents: frozenset[str], query_compact: str, group: Group, base: float
     ) -> tuple[float, Fact]:
         """`base` plus how closely the question resembles the nearest phrasing, in words and in spelling."""
         settings = self.settings
         if group.compacts is None:
             texts = [text for member in group.members for text in member.texts()]
             group.compacts = [compact(text) for text in texts]  # only facts that get scored need it
-        if group.totals_version != self.version:
-            group.totals = [sum(self._cached_weight(t, {}) for t in tokens_) or 1.0 for tokens_ in group.phrasings]
+        totals = group.totals
+        if totals is None or group.totals_version != self.version:
+            totals = group.totals = [sum(self._cached_weight(t, {}) for t in tokens_) or 1.0 for tokens_ in group.phrasings]
             group.totals_version = self.version
         specificity = spelling = 0.0
-        for phrasing_tokens, phrasing_total, phrasing_compact in zip(group.phrasings, group.totals, group.compacts):
+        for phrasing_tokens, phrasing_total, phrasing_compact in zip(group.phrasings, totals, group.compacts):
             shared = sum(weights[t] for t in phrasing_tokens if t in weights)
             specificity = max(specificity, shared / phrasing_total)
             spelling = max(spelling, fuzz.ratio(query_compact, phrasing_compact) / 100.0)
@@ -437,79 +425,22 @@ class Matcher:
         return newest_tied, [m for m in group if m is not newest_tied]
 
 
+def _by_id(fact: Fact) -> int:
+    return fact.id or 0
+
+
 def _group_id(fact: Fact) -> str:
     return f"key:{fact.key}" if fact.key else f"#{fact.id}"
-
-
-def _build_group(members: list[Fact]) -> _Group:
-    """The index entry of one fact in all its languages: compact, as there may be 100,000 of them.
-
-    Built with dict and set operations rather than a loop over tokens: at
-    100,000 facts this is a large part of starting the bot.
-    """
-    markers = marker_tokens()
-    strong: dict[str, None] = {}
-    weak: dict[str, None] = {}
-    marks: set[str] = set()
-    phrasings: list[tuple[str, ...]] = []
-    for fact in members:
-        *asked, figure, about = tokens_many([*fact.texts(), fact.figure or "", "\n".join((fact.answer, *fact.tags))])
-        for found in asked:
-            content = dict.fromkeys(found)
-            for mark in markers.intersection(content):
-                del content[mark]
-                marks.add(mark)
-            strong.update(content)
-            phrasings.append(tuple(content))
-        strong.update(dict.fromkeys(_source_tokens(fact.source_title)))  # "what does the BBC say…"
-        strong.update(dict.fromkeys(figure))  # "is it 11,000?"
-        weak.update(dict.fromkeys(about))
-    for mark in markers.intersection(strong):  # a figure or source with an intent word in it
-        del strong[mark]
-    owners = marks - _INTENT_MARKERS
-    intents = marks - owners
-    if any(_has_number(fact.figure) for fact in members):
-        intents.add("?count")  # a figure answers "how many"
-    return _Group(
-        tuple(members),
-        tuple(strong),
-        tuple(weak.keys() - strong.keys() - markers),
-        _shared(frozenset(intents - {INTENT_TRUE})),
-        tuple(phrasings),
-        _shared(frozenset(owners)),
-        _shared(frozenset(owner.split(":")[1] for owner in owners)),
-    )
-
-
-_INTENT_MARKERS = frozenset(marker for marker in marker_tokens() if marker[0] == "?")
-_SHARED: dict[frozenset[str], frozenset[str]] = {}
-
-
-def _shared(value: frozenset[str]) -> frozenset[str]:
-    """One copy of each small set (most facts ask the same intents): memory at 100,000 facts."""
-    return _SHARED.setdefault(value, value)
-
-
-@lru_cache(maxsize=4096)
-def _source_tokens(title: str) -> frozenset[str]:
-    return frozenset(t for t in tokens(title) if t[0] not in "?@")
 
 
 def _other_report(a: Fact, b: Fact) -> bool:
     """Another source's figure for the same thing: a shared tag, both figures numeric, different."""
     return (
         bool(set(a.tags) & set(b.tags))
-        and _has_number(a.figure)
-        and _has_number(b.figure)
+        and has_number(a.figure)
+        and has_number(b.figure)
         and a.figure != b.figure
     )
-
-
-def _has_number(figure: str | None) -> bool:
-    return figure is not None and _DIGIT.search(figure) is not None
-
-
-_DIGIT = re.compile(r"\d")
 
 
 def _recency(match: Match) -> tuple[date, float]:

@@ -259,8 +259,10 @@ def tokens_many(texts: Sequence[str]) -> list[list[str]]:
                     break
             else:
                 result += _word_tokens(piece)
+    owners = entities()
     for result in found:
-        result.extend(_whose(result))
+        if not owners.isdisjoint(result):
+            result += _whose(result)
     return found
 
 
@@ -311,8 +313,6 @@ POSSESSED = frozenset({"#soldier", "#casualty", "#dead", "#wounded"})
 def _whose(found: list[str]) -> list[str]:
     """`@#ua:#soldier` for 'Ukrainian soldiers' / ウクライナ兵: an entity right before a possessed word."""
     known = entities()
-    if known.isdisjoint(found):
-        return []
     return [f"@{owner}:{word}" for owner, word in zip(found, found[1:]) if owner in known and word in POSSESSED]
 
 

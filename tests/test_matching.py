@@ -112,6 +112,38 @@ def test_a_change_is_seen_by_the_very_next_question(matcher: Matcher) -> None:
     assert None is matcher.match("zaporizhzhia front where").best
 
 
+def _many_facts(store: FactStore, copies: int) -> list:
+    """The seed facts `copies` times over, each copy its own group with its own ids."""
+    seed = store.all()
+    return [
+        fact.model_copy(update={"id": copy * 1000 + (fact.id or 0), "key": f"{fact.key}-{copy}" if copy else fact.key})
+        for copy in range(copies)
+        for fact in seed
+    ]
+
+
+def test_a_table_built_on_several_cores_answers_like_one_built_in_place(monkeypatch: pytest.MonkeyPatch) -> None:
+    import facts.groups
+
+    store = FactStore(":memory:")
+    store.seed(bundled_seed())
+    many = _many_facts(store, copies=5)
+    in_place = Matcher(many)
+    monkeypatch.setattr(facts.groups, "_worker_count", lambda groups: 2)
+    monkeypatch.setattr(facts.groups, "_CHUNK", 7)  # several chunks, split across both workers
+    on_cores = Matcher(many)
+
+    questions = [text for fact in store.all() for text in fact.texts()]
+    questions += ["北朝鮮の人口は？", "how many ukrainian soldiers died", "what does reuters say", "BBC 兵士"]
+    for question in questions:
+        expected, got = in_place.match(question, limit=10), on_cores.match(question, limit=10)
+        assert [(m.fact.id, m.score) for m in got.ranked] == [(m.fact.id, m.score) for m in expected.ranked], question
+        assert (got.best and got.best.fact.id) == (expected.best and expected.best.fact.id), question
+    first = many[0]
+    on_cores.apply(first, first.model_copy(update={"aliases": ["Where is the Zaporizhzhia front?"]}))
+    assert on_cores.match("zaporizhzhia front where").best is not None  # and it still follows changes
+
+
 # -- never raises, always returns ---------------------------------------------------------
 
 ANY_TEXT = st.one_of(
