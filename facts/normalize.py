@@ -26,9 +26,12 @@ _KANJI_DIGITS = {"〇": 0, "零": 0, "一": 1, "二": 2, "三": 3, "四": 4, "�
 _KANJI_SMALL_UNITS = {"十": 10, "百": 100, "千": 1000}
 _KANJI_BIG_UNITS = {"万": 10_000, "億": 100_000_000}
 
-# Both start with a digit so the regex engine can skip ahead to digits; the look-behind comes after it.
-_NUMBER_WITH_COMMAS = re.compile(r"(\d(?<![\d.]\d)\d{0,2}(?:,\d{3})+)(?![\d])")
-_NUMBER_K = re.compile(r"(\d(?<![\w.]\d)\d*(?:\.\d+)?)\s?k\b")
+_NUMBER = re.compile(
+    r"\d(?:(?<![\d.]\d)\d{0,2}(?:,\d{3})+(?!\d)(?:(?:\.\d+)?\s?k\b)?|(?<![\w.]\d)\d*(?:\.\d+)?\s?k\b)"
+)
+"""11,000 (thousands separators) and 11k / 1.5k / 1,500k (thousands): numbers written in full.
+It starts with a digit, so the regex engine skips ahead to digits; the look-behinds come after it."""
+_NOT_BEFORE_K = re.compile(r"[\w.]")
 _MIXED_NUMERAL = re.compile(r"[0-9〇零一二三四五六七八九十百千万億]+")
 
 
@@ -41,7 +44,23 @@ def _lexicon() -> dict[str, object]:
 @lru_cache(maxsize=1024)
 def fold(text: str) -> str:
     """NFKC, case-folded, loanwords in katakana, numerals as plain digits, cut to a sane length."""
-    return _fold_normalized(unicodedata.normalize("NFKC", text[: MAX_QUESTION_CHARS * 2]))[:MAX_QUESTION_CHARS]
+    return _fold_normalized(nfkc(text[: MAX_QUESTION_CHARS * 2]))[:MAX_QUESTION_CHARS]
+
+
+def nfkc(text: str) -> str:
+    """Unicode NFKC: full-width letters and digits become ASCII, half-width katakana full-width.
+
+    Japanese text nearly always has full-width punctuation (？（）), which sends
+    the whole text down NFKC's slow path; mapping those first (as NFKC would)
+    lets most texts through its quick check.
+    """
+    if unicodedata.is_normalized("NFKC", text):
+        return text
+    return unicodedata.normalize("NFKC", text.translate(_FULL_WIDTH_ASCII))
+
+
+_FULL_WIDTH_ASCII = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
+"""！ … ～ and the ideographic space, mapped to ASCII exactly as NFKC maps them."""
 
 
 def _fold_normalized(text: str) -> str:
@@ -51,8 +70,7 @@ def _fold_normalized(text: str) -> str:
         text = _WHITESPACE.sub(" ", text)
         if not text.isprintable():  # control, format or unassigned characters: rare, so the slow way
             text = "".join(ch if unicodedata.category(ch)[0] != "C" else " " for ch in text)
-    text = _NUMBER_WITH_COMMAS.sub(lambda m: m.group(1).replace(",", ""), text)
-    text = _NUMBER_K.sub(lambda m: str(int(float(m.group(1)) * 1000)), text)
+    text = _NUMBER.sub(_number_in_full, text)
     if text.isascii():
         return text  # no kana to fold, no kanji numerals
     if _HIRAGANA_BEFORE_LONG_VOWEL.search(text):  # rare: most ー follow katakana
@@ -69,6 +87,19 @@ _HIRAGANA_LOANWORD = re.compile(r"(?<![\u3041-\u3096])[\u3041-\u3096]*+ー[\u304
 Katakana otherwise stays katakana, because the script carries meaning: katakana
 runs are words (ロイター, ドローン), hiragana runs are mostly grammar (によると).
 """
+
+
+def _number_in_full(match: re.Match[str]) -> str:
+    """'11,000' → '11000', '11k' → '11000', '1,500k' → '1500000' (as if commas went first, then k)."""
+    number = match.group(0)
+    if "," not in number:
+        return str(int(float(number.rstrip("k").rstrip()) * 1000))
+    if not number.endswith("k"):
+        return number.replace(",", "")
+    start = match.start()
+    if start and _NOT_BEFORE_K.match(match.string, start - 1):
+        return number.replace(",", "")  # 'x1,500k' is a code, not a number of thousands
+    return str(int(float(number.replace(",", "").rstrip("k").rstrip()) * 1000))
 
 
 def _numeral_to_digits(match: re.Match[str]) -> str:
@@ -228,7 +259,7 @@ def tokens_many(texts: Sequence[str]) -> list[list[str]]:
     which folding keeps and no text contains any more (an underscore is
     punctuation, so each text's own become spaces first).
     """
-    joined = _SEPARATOR.join(unicodedata.normalize("NFKC", text).replace("_", " ") for text in texts)
+    joined = _SEPARATOR.join(nfkc(text).replace("_", " ") for text in texts)
     folded = _PUNCTUATION_BUT_SEPARATOR.sub(" ", _fold_normalized(joined))
     if folded.isascii():
         pieces = folded.split()  # English only: words, numbers and "_" are all that is left

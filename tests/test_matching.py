@@ -30,6 +30,15 @@ def test_every_way_of_writing_eleven_thousand_is_one_number(typed: str) -> None:
     assert "11000" in tokens(f"{typed} 人")
 
 
+@pytest.mark.parametrize(("typed", "number"), [("1.5k", "1500"), ("1,500k", "1500000"), ("１，５００ｋ", "1500000")])
+def test_thousands_written_with_k_are_numbers(typed: str, number: str) -> None:
+    assert number in tokens(f"about {typed} troops")
+
+
+def test_a_code_with_k_in_it_is_not_a_number() -> None:
+    assert "1500000" not in tokens("model x1,500k")
+
+
 def test_full_width_and_case_fold_away() -> None:
     assert fold("ＮＫ Troops") == fold("nk troops")
 
