@@ -12,6 +12,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import re
+import sys
 import threading
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
@@ -88,7 +89,7 @@ def build_group(members: list[Fact]) -> Group:
 
 
 def build_groups(pending: list[tuple[str, list[Fact]]], workers: int | None = None) -> Iterator[Batch]:
-    """The groups of (group id, members) in batches, on several cores when that pays off."""
+    """The groups of (group id, members) in batches (in no particular order), on several cores when that pays off."""
     workers = _worker_count(len(pending)) if workers is None else workers
     starts = range(0, len(pending), _CHUNK)
     if workers <= 1:
@@ -105,7 +106,7 @@ def build_groups(pending: list[tuple[str, list[Fact]]], workers: int | None = No
     _PENDING = pending
     try:
         with multiprocessing.get_context("fork").Pool(workers) as pool:
-            for start, (packed, postings) in zip(starts, pool.imap(_pack_chunk, starts)):
+            for start, packed, postings in pool.imap_unordered(_pack_chunk, starts):
                 chunk = pending[start : start + _CHUNK]
                 yield [(group_id, Group(tuple(members), text)) for (group_id, members), text in zip(chunk, packed)], postings
     finally:
@@ -116,7 +117,7 @@ _PENDING: list[tuple[str, list[Fact]]] = []
 """The groups a pool's workers build: set before they fork, so they inherit it rather than receive it."""
 
 
-def _pack_chunk(start: int) -> tuple[list[str], dict[str, list[str]]]:
+def _pack_chunk(start: int) -> tuple[int, list[str], dict[str, list[str]]]:
     """In a worker: `_PENDING[start : start + _CHUNK]` tokenized and packed, and the postings they add."""
     markers = marker_tokens()
     packed = []
@@ -133,13 +134,13 @@ def _pack_chunk(start: int) -> tuple[list[str], dict[str, list[str]]]:
         indexed -= markers
         for token in indexed:
             postings[token].append(group_id)
-    return packed, postings
+    return start, packed, postings
 
 
 def _worker_count(groups: int) -> int:
     """How many processes to build `groups` groups with: 1 unless the table is large and forking is safe."""
-    if groups < PARALLEL_MIN_GROUPS or "fork" not in multiprocessing.get_all_start_methods():
-        return 1
+    if groups < PARALLEL_MIN_GROUPS or not sys.platform.startswith("linux"):
+        return 1  # fork is the safe, cheap way to share the facts only on Linux
     if threading.active_count() > 1:
         return 1  # forking a process with threads can deadlock the child
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
