@@ -21,7 +21,7 @@ from functools import lru_cache
 from itertools import chain
 
 from facts.model import Fact
-from facts.normalize import marker_tokens, tokens, tokens_many
+from facts.normalize import is_grammar, marker_tokens, tokens, tokens_many
 
 INTENT_TRUE = "?true"
 """'Is it true…' fits any fact; it never conflicts with another intent."""
@@ -77,8 +77,9 @@ class Group:
 
 _Parts = tuple[tuple[str, ...], tuple[str, ...], frozenset[str], tuple[tuple[str, ...], ...], frozenset[str], frozenset[str]]
 
-Batch = tuple[list[tuple[str, Group]], dict[str, list[str]]]
-"""Some groups by id, and the postings they add: each token's group ids."""
+Batch = tuple[list[tuple[str, Group]], dict[str, list[str]], dict[str, int]]
+"""Some groups by id, the postings they add (each token's group ids), and for grammar tokens (hiragana
+only, which never bring candidates in) just how many of the groups have them."""
 
 
 def build_group(members: list[Fact]) -> Group:
@@ -99,16 +100,17 @@ def build_groups(pending: list[tuple[str, list[Fact]]], workers: int | None = No
             for group_id, group in built:
                 for token in (*group.strong, *group.weak):
                     postings[token].append(group_id)
-            yield built, postings
+            yield built, postings, _count_grammar(postings)
         return
     global _PENDING
     marker_tokens(), tokens("")  # load the lexicon once, here, so every worker inherits it
     _PENDING = pending
     try:
         with multiprocessing.get_context("fork").Pool(workers) as pool:
-            for start, packed, postings in pool.imap_unordered(_pack_chunk, starts):
+            for start, packed, postings, grammar in pool.imap_unordered(_pack_chunk, starts):
                 chunk = pending[start : start + _CHUNK]
-                yield [(group_id, Group(tuple(members), text)) for (group_id, members), text in zip(chunk, packed)], postings
+                built = [(group_id, Group(tuple(members), text)) for (group_id, members), text in zip(chunk, packed)]
+                yield built, postings, grammar
     finally:
         _PENDING = []
 
@@ -117,7 +119,7 @@ _PENDING: list[tuple[str, list[Fact]]] = []
 """The groups a pool's workers build: set before they fork, so they inherit it rather than receive it."""
 
 
-def _pack_chunk(start: int) -> tuple[int, list[str], dict[str, list[str]]]:
+def _pack_chunk(start: int) -> tuple[int, list[str], dict[str, list[str]], dict[str, int]]:
     """In a worker: `_PENDING[start : start + _CHUNK]` tokenized and packed, and the postings they add."""
     markers = marker_tokens()
     packed = []
@@ -134,7 +136,16 @@ def _pack_chunk(start: int) -> tuple[int, list[str], dict[str, list[str]]]:
         indexed -= markers
         for token in indexed:
             postings[token].append(group_id)
-    return start, packed, postings
+    return start, packed, postings, _count_grammar(postings)
+
+
+def _count_grammar(postings: dict[str, list[str]]) -> dict[str, int]:
+    """Take the grammar tokens out of `postings`, leaving how many groups have each.
+
+    Hiragana-only tokens (によ, から) are in half of all Japanese facts; keeping
+    their group ids would cost a quarter of the index's memory for no use.
+    """
+    return {token: len(postings.pop(token)) for token in [token for token in postings if is_grammar(token)]}
 
 
 def _worker_count(groups: int) -> int:

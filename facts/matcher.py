@@ -117,6 +117,8 @@ class Matcher:
         self._phrasing_weights: dict[str, float] = {}
         """Token weights for scoring phrasings; valid until the index changes."""
         self._postings: dict[str, set[str]] = defaultdict(set)
+        """The groups each content token is in; grammar tokens are only counted, in `_grammar_counts`."""
+        self._grammar_counts: Counter[str] = Counter()
         self._words_by_initial: dict[str, set[str]] = defaultdict(set)
         """English words facts and the lexicon use, by first letter: what typos are respelled to."""
         for word in lexicon_words():
@@ -162,10 +164,11 @@ class Matcher:
             for group_id, members in members_by_group.items()
         ]
         postings = self._postings
-        for built, added in build_groups(pending):
+        for built, added, grammar in build_groups(pending):
             self._groups.update(built)
             for token, group_ids in added.items():
                 postings[token].update(group_ids)
+            self._grammar_counts.update(grammar)
         for word in _ENGLISH_WORD_LINE.findall("\n".join(postings)):  # one C-level scan, not 300,000 checks
             self._words_by_initial[word[0]].add(word)
         self._phrasing_weights.clear()
@@ -209,6 +212,9 @@ class Matcher:
         if old is not None:
             old.ready()
             for token in (*old.strong, *old.weak):
+                if is_grammar(token):
+                    self._grammar_counts[token] -= 1
+                    continue
                 self._postings[token].discard(group_id)
                 if not self._postings[token]:
                     del self._postings[token]
@@ -219,6 +225,9 @@ class Matcher:
         group = build_group(members)
         self._groups[group_id] = group
         for token in (*group.strong, *group.weak):
+            if is_grammar(token):
+                self._grammar_counts[token] += 1
+                continue
             postings = self._postings[token]
             if not postings and token.isalpha() and token.isascii():
                 self._words_by_initial[token[0]].add(token)
@@ -254,10 +263,12 @@ class Matcher:
 
     def _weight(self, token: str) -> float:
         """Rarer tokens weigh more; a token no fact knows weighs the most, unless it is hiragana glue."""
+        if is_grammar(token):  # って, てる, によると: grammar
+            df = self._grammar_counts[token]
+            weight = math.log(1 + (len(self._groups) + 1) / (df + 0.5))
+            return 0.0 if df <= 0 else weight * self.settings.grammar_weight
         df = len(self._postings.get(token, ()))
         weight = math.log(1 + (len(self._groups) + 1) / (df + 0.5))
-        if is_grammar(token):
-            return 0.0 if df == 0 else weight * self.settings.grammar_weight  # って, てる, によると: grammar
         if len(token) == 1 and not token.isascii():
             return weight * self.settings.single_kanji_weight  # 言って, 入って: a verb's stem says little
         return weight

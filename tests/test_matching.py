@@ -111,6 +111,8 @@ def test_abstains_when_no_fact_answers(matcher: Matcher, question: str) -> None:
 def test_a_change_is_seen_by_the_very_next_question(matcher: Matcher) -> None:
     fact = next(fact for fact in matcher.facts() if fact.key == "kursk-only" and fact.lang == "en")
     changed = fact.model_copy(update={"aliases": [*fact.aliases, "Where is the Zaporizhzhia front?"]})
+    japanese = next(fact for fact in matcher.facts() if fact.key == "kursk-only" and fact.lang == "ja")
+    scores_before = [(m.fact.id, m.score) for m in matcher.match("北朝鮮兵はどこで戦っているの", limit=10).ranked]
 
     matcher.apply(fact, changed)
     try:
@@ -119,6 +121,9 @@ def test_a_change_is_seen_by_the_very_next_question(matcher: Matcher) -> None:
     finally:
         matcher.apply(changed, fact)
     assert None is matcher.match("zaporizhzhia front where").best
+    matcher.apply(japanese, None)
+    matcher.apply(None, japanese)  # removed and added back: every weight is as it was
+    assert scores_before == [(m.fact.id, m.score) for m in matcher.match("北朝鮮兵はどこで戦っているの", limit=10).ranked]
 
 
 def _many_facts(store: FactStore, copies: int) -> list:
