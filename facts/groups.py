@@ -26,7 +26,7 @@ from facts.normalize import is_grammar, marker_tokens, tokens, tokens_many
 INTENT_TRUE = "?true"
 """'Is it true…' fits any fact; it never conflicts with another intent."""
 
-PARALLEL_MIN_GROUPS = 20_000
+PARALLEL_MIN_GROUPS = 5_000
 """Below this, starting worker processes costs more than it saves."""
 _CHUNK = 2_000
 """Groups per task sent to a worker: small enough to keep both cores busy to the end."""
