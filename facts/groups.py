@@ -9,6 +9,7 @@ runs threads, are built in place.
 
 from __future__ import annotations
 
+import logging
 import multiprocessing
 import os
 import re
@@ -16,12 +17,16 @@ import sys
 import threading
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import chain
 
 from facts.model import Fact
 from facts.normalize import is_grammar, marker_tokens, tokens, tokens_many
+
+log = logging.getLogger(__name__)
 
 INTENT_TRUE = "?true"
 """'Is it true…' fits any fact; it never conflicts with another intent."""
@@ -64,7 +69,7 @@ class Group:
         """This group with its tokens unpacked."""
         if self.packed is not None:
             lines = iter(self.packed.split("\n"))
-            found = [[next(lines).split() for _ in range(len(fact.aliases) + 3)] for fact in self.members]
+            found = [[next(lines).split() for _ in _indexed_texts(fact)] for fact in self.members]
             self.packed = None
             self._set(_parts(self.members, found))
         return self
@@ -95,24 +100,35 @@ def build_groups(pending: list[tuple[str, list[Fact]]], workers: int | None = No
     starts = range(0, len(pending), _CHUNK)
     if workers <= 1:
         for start in starts:
-            built = [(group_id, build_group(members)) for group_id, members in pending[start : start + _CHUNK]]
-            postings: dict[str, list[str]] = defaultdict(list)
-            for group_id, group in built:
-                for token in (*group.strong, *group.weak):
-                    postings[token].append(group_id)
-            yield built, postings, _count_grammar(postings)
+            yield _build_chunk_here(pending[start : start + _CHUNK])
         return
     global _PENDING
     marker_tokens(), tokens("")  # load the lexicon once, here, so every worker inherits it
     _PENDING = pending
+    left = set(starts)
     try:
-        with multiprocessing.get_context("fork").Pool(workers) as pool:
-            for start, packed, postings, grammar in pool.imap_unordered(_pack_chunk, starts):
+        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+            for done in as_completed([pool.submit(_pack_chunk, start) for start in starts]):
+                start, packed, postings, grammar = done.result()
                 chunk = pending[start : start + _CHUNK]
                 built = [(group_id, Group(tuple(members), text)) for (group_id, members), text in zip(chunk, packed)]
+                left.discard(start)
                 yield built, postings, grammar
+    except BrokenProcessPool:  # a worker was killed (out of memory?): build what is left here
+        log.warning("index workers stopped; building the remaining %d groups in this process", len(left) * _CHUNK)
+        for start in sorted(left):
+            yield _build_chunk_here(pending[start : start + _CHUNK])
     finally:
         _PENDING = []
+
+
+def _build_chunk_here(chunk: list[tuple[str, list[Fact]]]) -> Batch:
+    built = [(group_id, build_group(members)) for group_id, members in chunk]
+    postings: dict[str, list[str]] = defaultdict(list)
+    for group_id, group in built:
+        for token in (*group.strong, *group.weak):
+            postings[token].append(group_id)
+    return built, postings, _count_grammar(postings)
 
 
 _PENDING: list[tuple[str, list[Fact]]] = []
@@ -159,8 +175,13 @@ def _worker_count(groups: int) -> int:
 
 
 def _found(fact: Fact) -> list[list[str]]:
-    """The tokens of a fact's question, each alias, its figure, and its answer with tags."""
-    return tokens_many([*fact.texts(), fact.figure or "", " ".join((fact.answer, *fact.tags))])
+    """The tokens of each of `_indexed_texts(fact)`."""
+    return tokens_many(_indexed_texts(fact))
+
+
+def _indexed_texts(fact: Fact) -> list[str]:
+    """A fact's question, each alias, its figure, and its answer with tags."""
+    return [*fact.texts(), fact.figure or "", " ".join((fact.answer, *fact.tags))]
 
 
 def _parts(members: Sequence[Fact], found_by_member: list[list[list[str]]]) -> _Parts:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from datetime import timedelta
 
 import pytest
@@ -10,6 +11,7 @@ from hypothesis import strategies as st
 
 from facts.answers import answer_question
 from facts.io import bundled_seed
+from facts.groups import _pack_chunk as _PACK_CHUNK
 from facts.matcher import Matcher
 from facts.normalize import fold, tokens
 from facts.store import FactStore
@@ -156,6 +158,34 @@ def test_a_table_built_on_several_cores_answers_like_one_built_in_place(monkeypa
     first = many[0]
     on_cores.apply(first, first.model_copy(update={"aliases": ["Where is the Zaporizhzhia front?"]}))
     assert on_cores.match("zaporizhzhia front where").best is not None  # and it still follows changes
+
+
+def _killed_on_the_second_chunk(start: int) -> object:
+    """A build worker that dies, as the out-of-memory killer would make it (a worker unpickles it by name)."""
+    if start == 7:
+        os._exit(9)
+    return _PACK_CHUNK(start)
+
+
+def test_if_a_build_worker_dies_the_rest_is_built_in_place(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    import facts.groups
+
+    store = FactStore(":memory:")
+    store.seed(bundled_seed())
+    many = _many_facts(store, copies=3)
+    in_place = Matcher(many)
+    monkeypatch.setattr(facts.groups, "_worker_count", lambda groups: 2)
+    monkeypatch.setattr(facts.groups, "_CHUNK", 7)
+    monkeypatch.setattr(facts.groups, "_pack_chunk", _killed_on_the_second_chunk)
+    survived = Matcher(many)
+
+    assert "index workers stopped" in caplog.text
+    assert survived.facts() == in_place.facts()
+    for fact in store.all():
+        expected, got = in_place.match(fact.question, limit=10), survived.match(fact.question, limit=10)
+        assert [(m.fact.id, m.score) for m in got.ranked] == [(m.fact.id, m.score) for m in expected.ranked]
 
 
 # -- never raises, always returns ---------------------------------------------------------
