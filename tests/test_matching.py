@@ -87,6 +87,8 @@ def test_whose_soldiers_is_kept() -> None:
         ("how many soldiers did nroth korea send", "troops-sent-bbc"),  # a typo
         ("ＦＰＶドローンに北朝鮮兵がやられてるって本当", "fpv-drones"),
         ("プーチン 訪朝 何年ぶり", "putin-visit"),
+        ("how many soldiers according to the BBC", "troops-sent-bbc"),  # "according to" names a source
+        ("according to reuters how many troops", "troops-sent-reuters"),
     ],
 )
 def test_answers_the_fact_asked_for(matcher: Matcher, question: str, key: str) -> None:
