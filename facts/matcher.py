@@ -34,17 +34,7 @@ from rapidfuzz import fuzz, process
 
 from facts.groups import INTENT_TRUE, Group, build_group, build_groups, has_number
 from facts.model import Fact
-from facts.normalize import (
-    compact,
-    entities,
-    is_grammar,
-    lexicon_words,
-    related,
-    respell,
-    stem,
-    tokens,
-)
-
+from facts.normalize import compact, entities, is_grammar, lexicon_words, related, respell, stem, tokens
 
 
 @dataclass(frozen=True)
@@ -263,12 +253,11 @@ class Matcher:
 
     def _weight(self, token: str) -> float:
         """Rarer tokens weigh more; a token no fact knows weighs the most, unless it is hiragana glue."""
-        if is_grammar(token):  # って, てる, によると: grammar
-            df = self._grammar_counts[token]
-            weight = math.log(1 + (len(self._groups) + 1) / (df + 0.5))
-            return 0.0 if df <= 0 else weight * self.settings.grammar_weight
-        df = len(self._postings.get(token, ()))
+        grammar = is_grammar(token)
+        df = self._grammar_counts[token] if grammar else len(self._postings.get(token, ()))
         weight = math.log(1 + (len(self._groups) + 1) / (df + 0.5))
+        if grammar:
+            return 0.0 if df <= 0 else weight * self.settings.grammar_weight  # って, てる, によると: grammar
         if len(token) == 1 and not token.isascii():
             return weight * self.settings.single_kanji_weight  # 言って, 入って: a verb's stem says little
         return weight

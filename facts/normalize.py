@@ -44,10 +44,10 @@ def _lexicon() -> dict[str, object]:
 @lru_cache(maxsize=1024)
 def fold(text: str) -> str:
     """NFKC, case-folded, loanwords in katakana, numerals as plain digits, cut to a sane length."""
-    return _fold_normalized(nfkc(text[: MAX_QUESTION_CHARS * 2]))[:MAX_QUESTION_CHARS]
+    return _fold_normalized(_nfkc(text[: MAX_QUESTION_CHARS * 2]))[:MAX_QUESTION_CHARS]
 
 
-def nfkc(text: str) -> str:
+def _nfkc(text: str) -> str:
     """Unicode NFKC: full-width letters and digits become ASCII, half-width katakana full-width.
 
     Japanese text nearly always has full-width punctuation (？（）), which sends
@@ -259,7 +259,7 @@ def tokens_many(texts: Sequence[str]) -> list[list[str]]:
     which folding keeps and no text contains any more (an underscore is
     punctuation, so each text's own become spaces first).
     """
-    joined = _SEPARATOR.join(nfkc(text).replace("_", " ") for text in texts)
+    joined = _SEPARATOR.join(_nfkc(text).replace("_", " ") for text in texts)
     folded = _PUNCTUATION_BUT_SEPARATOR.sub(" ", _fold_normalized(joined))
     if folded.isascii():
         pieces = folded.split()  # English only: words, numbers and "_" are all that is left
