@@ -13,15 +13,21 @@ from facts.answers import answer_question
 from facts.io import bundled_seed
 from facts.groups import _pack_chunk as _PACK_CHUNK
 from facts.matcher import Matcher
+from facts.model import Fact
 from facts.normalize import fold, tokens
 from facts.store import FactStore
 
 
 @pytest.fixture(scope="module")
-def matcher() -> Matcher:
+def seed_facts() -> list[Fact]:
     store = FactStore(":memory:")
     store.seed(bundled_seed())
-    return Matcher(store.all())
+    return store.all()
+
+
+@pytest.fixture(scope="module")
+def matcher(seed_facts: list[Fact]) -> Matcher:
+    return Matcher(seed_facts)
 
 
 # -- the normaliser --------------------------------------------------------------------
@@ -135,9 +141,8 @@ def test_a_change_is_seen_by_the_very_next_question(matcher: Matcher) -> None:
     assert scores_before == [(m.fact.id, m.score) for m in matcher.match("北朝鮮兵はどこで戦っているの", limit=10).ranked]
 
 
-def _many_facts(store: FactStore, copies: int) -> list:
+def _many_facts(seed: list[Fact], copies: int) -> list[Fact]:
     """The seed facts `copies` times over, each copy its own group with its own ids."""
-    seed = store.all()
     return [
         fact.model_copy(update={"id": copy * 1000 + (fact.id or 0), "key": f"{fact.key}-{copy}" if copy else fact.key})
         for copy in range(copies)
@@ -145,18 +150,18 @@ def _many_facts(store: FactStore, copies: int) -> list:
     ]
 
 
-def test_a_table_built_on_several_cores_answers_like_one_built_in_place(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_table_built_on_several_cores_answers_like_one_built_in_place(
+    seed_facts: list[Fact], monkeypatch: pytest.MonkeyPatch
+) -> None:
     import facts.groups
 
-    store = FactStore(":memory:")
-    store.seed(bundled_seed())
-    many = _many_facts(store, copies=5)
+    many = _many_facts(seed_facts, copies=5)
     in_place = Matcher(many)
     monkeypatch.setattr(facts.groups, "_worker_count", lambda groups: 2)
     monkeypatch.setattr(facts.groups, "_CHUNK", 7)  # several chunks, split across both workers
     on_cores = Matcher(many)
 
-    questions = [text for fact in store.all() for text in fact.texts()]
+    questions = [text for fact in seed_facts for text in fact.texts()]
     questions += ["北朝鮮の人口は？", "how many ukrainian soldiers died", "what does reuters say", "BBC 兵士"]
     for question in questions:
         expected, got = in_place.match(question, limit=10), on_cores.match(question, limit=10)
@@ -175,13 +180,11 @@ def _killed_on_the_second_chunk(start: int) -> object:
 
 
 def test_if_a_build_worker_dies_the_rest_is_built_in_place(
-    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+    seed_facts: list[Fact], monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
     import facts.groups
 
-    store = FactStore(":memory:")
-    store.seed(bundled_seed())
-    many = _many_facts(store, copies=3)
+    many = _many_facts(seed_facts, copies=3)
     in_place = Matcher(many)
     monkeypatch.setattr(facts.groups, "_worker_count", lambda groups: 2)
     monkeypatch.setattr(facts.groups, "_CHUNK", 7)
@@ -190,7 +193,7 @@ def test_if_a_build_worker_dies_the_rest_is_built_in_place(
 
     assert "index workers stopped" in caplog.text
     assert survived.facts() == in_place.facts()
-    for fact in store.all():
+    for fact in seed_facts:
         expected, got = in_place.match(fact.question, limit=10), survived.match(fact.question, limit=10)
         assert [(m.fact.id, m.score) for m in got.ranked] == [(m.fact.id, m.score) for m in expected.ranked]
 
