@@ -12,6 +12,7 @@ from telegram.request import BaseRequest
 from bot.config import Settings
 from facts.io import bundled_seed
 from facts.matcher import Matcher
+from facts.questions_log import QuestionsLog
 from facts.store import FactStore
 from handlers import admin, admin_add, admin_import, errors, user
 from handlers.context import FactbotContext
@@ -59,7 +60,12 @@ def build_application(
     if request is not None:
         builder = builder.request(request).get_updates_request(request)
     app = builder.build()
-    app.bot_data.update(store=store, matcher=build_matcher(store), admins=settings.admins)
+    app.bot_data.update(
+        store=store,
+        matcher=build_matcher(store),
+        questions=QuestionsLog(store, settings.keep_questions_days),
+        admins=settings.admins,
+    )
 
     # Order matters: the admin conversations first, so that an admin's answers
     # to /add are not taken for questions; the catch-alls (unknown commands,

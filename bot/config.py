@@ -29,6 +29,11 @@ class Settings(BaseSettings):
         default=TELEGRAM_API_BASE_URL,
         description="Bot API base URL; the token is appended. Point it at a local Bot API server if you run one.",
     )
+    keep_questions_days: int = Field(
+        default=90,
+        ge=0,
+        description="Days the questions log keeps what people asked; 0 keeps no question text at all.",
+    )
     admins: Annotated[frozenset[int], NoDecode] = Field(
         default=frozenset(), description="Comma-separated Telegram user ids allowed to curate facts."
     )

@@ -143,6 +143,7 @@ class FactStore:
             )
             self.db["audit"].create_index(["actor", "id"], if_not_exists=True)
             self.db["audit"].create_index(["fact_id", "id"], if_not_exists=True)
+            self._create_questions_schema()
 
     @contextmanager
     def _write(self) -> Iterator[None]:
@@ -392,16 +393,227 @@ class FactStore:
 
     # -- feedback -------------------------------------------------------------------
 
-    def record_feedback(self, user: str, question: str, fact_id: int | None) -> None:
-        """Keep a user's 'not what I asked' report for the admins."""
+    def record_feedback(self, user: str, question: str | None, fact_id: int | None, at: datetime | None = None) -> int:
+        """Keep a user's 'not what I asked' report for the admins; returns its id.
+
+        :param user: who reported, as `facts.questions_log` hashes them (never the raw id).
+        :param question: what they asked, or None when question texts are not kept.
+        """
         with self._write():
-            self.db["feedback"].insert(
-                {"at": _now().isoformat(), "user": user, "question": question[:1000], "fact_id": fact_id}
-            )
+            return self.db["feedback"].insert(
+                {
+                    "at": (at or _now()).isoformat(),
+                    "user": user,
+                    "question": question[:1000] if question is not None else None,
+                    "fact_id": fact_id,
+                }
+            ).last_pk
 
     def feedback(self, limit: int = 50) -> list[dict[str, Any]]:
         """The newest 'not what I asked' reports."""
         return list(self.db.query("select * from feedback order by id desc limit ?", [limit]))
+
+    # -- questions log ------------------------------------------------------------------
+    #
+    # What people asked, for /unanswered, /stats and the admins' digest. The
+    # policy (hashing users, keeping text or not, for how long) is
+    # `facts.questions_log`'s; here are only its tables and queries.
+
+    def _create_questions_schema(self) -> None:
+        self.db["questions"].create(
+            {
+                "id": int,
+                "at": str,
+                "question": str,
+                "fact_id": int,
+                "score": float,
+                "lang": str,
+                "chat_type": str,
+                "user_hash": str,
+                "handled_at": str,
+            },
+            pk="id",
+            not_null={"at", "lang", "chat_type"},
+            if_not_exists=True,
+        )
+        self.db["questions"].create_index(["at"], if_not_exists=True)
+        if "handled_at" not in self.db["feedback"].columns_dict:
+            self.db["feedback"].add_column("handled_at", str)
+        self.db["meta"].create({"name": str, "value": str}, pk="name", if_not_exists=True)
+        self.db["admin_prefs"].create(
+            {
+                "admin_id": int,
+                "notify": int,
+                "last_sent_at": str,
+                "seen_question_id": int,
+                "seen_feedback_id": int,
+            },
+            pk="admin_id",
+            not_null={"notify", "seen_question_id", "seen_feedback_id"},
+            defaults={"notify": 1, "seen_question_id": 0, "seen_feedback_id": 0},
+            if_not_exists=True,
+        )
+
+    def secret(self, name: str, make: Callable[[], str]) -> str:
+        """The stored value `name`, made by `make()` and stored the first time it is asked for."""
+        with self._write():
+            row = self.db.execute("select value from meta where name = ?", [name]).fetchone()
+            if row is not None:
+                return row[0]
+            value = make()
+            self.db["meta"].insert({"name": name, "value": value})
+            return value
+
+    def log_question(self, entry: LoggedQuestion) -> int:
+        """Add one asked question to the log; returns its id."""
+        with self._write():
+            return self.db["questions"].insert(
+                {
+                    "at": entry.at.isoformat(),
+                    "question": entry.question,
+                    "fact_id": entry.fact_id,
+                    "score": entry.score,
+                    "lang": entry.lang,
+                    "chat_type": entry.chat_type,
+                    "user_hash": entry.user_hash,
+                    "handled_at": None,
+                }
+            ).last_pk
+
+    def questions_since(self, since: datetime) -> list[LoggedQuestion]:
+        """Every logged question asked at or after `since`, oldest first."""
+        rows = self.db.query("select * from questions where at >= ? order by id", [since.isoformat()])
+        return [_logged_question(row) for row in rows]
+
+    def open_reports(self) -> list[Asked]:
+        """Unhandled questions with no answer and 'not what I asked' reports that kept their text."""
+        asked = [
+            Asked(f"q{row['id']}", datetime.fromisoformat(row["at"]), row["question"], None, row["user_hash"])
+            for row in self.db.query(
+                "select id, at, question, user_hash from questions "
+                "where fact_id is null and handled_at is null and question is not null and question != '' "
+                "order by id"
+            )
+        ]
+        reported = [
+            Asked(f"f{row['id']}", datetime.fromisoformat(row["at"]), row["question"], row["fact_id"], row["user"])
+            for row in self.db.query(
+                "select id, at, question, fact_id, user from feedback "
+                "where handled_at is null and question is not null and question != '' order by id"
+            )
+        ]
+        return asked + reported
+
+    def mark_handled(self, refs: list[str], at: datetime | None = None) -> None:
+        """Take these reports (`q12`: a question, `f3`: a feedback row) off the open list."""
+        stamp = (at or _now()).isoformat()
+        with self._write():
+            for ref in refs:
+                table = {"q": "questions", "f": "feedback"}[ref[0]]
+                self.db.execute(f"update {table} set handled_at = ? where id = ?", [stamp, int(ref[1:])])
+
+    def latest_report_ids(self) -> tuple[int, int]:
+        """The newest question id and the newest feedback id (0 when none)."""
+        question = self.db.execute("select coalesce(max(id), 0) from questions").fetchone()[0]
+        feedback = self.db.execute("select coalesce(max(id), 0) from feedback").fetchone()[0]
+        return question, feedback
+
+    def feedback_after(self, feedback_id: int) -> list[dict[str, Any]]:
+        """'Not what I asked' reports newer than `feedback_id`, oldest first."""
+        return list(self.db.query("select * from feedback where id > ? order by id", [feedback_id]))
+
+    def prune_questions(self, before: datetime) -> int:
+        """Delete logged questions and feedback older than `before`; returns how many rows went."""
+        cutoff = before.isoformat()
+        with self._write():
+            gone = self.db.execute("delete from questions where at < ?", [cutoff]).rowcount
+            gone += self.db.execute("delete from feedback where at < ?", [cutoff]).rowcount
+        return gone
+
+    def forget_question_texts(self) -> int:
+        """Blank the text of every logged question and report; returns how many rows had text."""
+        with self._write():
+            gone = self.db.execute("update questions set question = null where question is not null").rowcount
+            gone += self.db.execute("update feedback set question = null where question is not null").rowcount
+        return gone
+
+    def admin_prefs(self, admin_id: int) -> AdminPrefs | None:
+        """One admin's notification settings and what they were last told about (None: never set)."""
+        rows = list(self.db.query("select * from admin_prefs where admin_id = ?", [admin_id]))
+        if not rows:
+            return None
+        row = rows[0]
+        return AdminPrefs(
+            admin_id=admin_id,
+            notify=bool(row["notify"]),
+            last_sent_at=datetime.fromisoformat(row["last_sent_at"]) if row["last_sent_at"] else None,
+            seen_question_id=row["seen_question_id"],
+            seen_feedback_id=row["seen_feedback_id"],
+        )
+
+    def save_admin_prefs(self, prefs: AdminPrefs) -> None:
+        with self._write():
+            self.db["admin_prefs"].upsert(
+                {
+                    "admin_id": prefs.admin_id,
+                    "notify": int(prefs.notify),
+                    "last_sent_at": prefs.last_sent_at.isoformat() if prefs.last_sent_at else None,
+                    "seen_question_id": prefs.seen_question_id,
+                    "seen_feedback_id": prefs.seen_feedback_id,
+                },
+                pk="admin_id",
+            )
+
+
+@dataclass(frozen=True)
+class LoggedQuestion:
+    """One question as the log keeps it: when, what (or None), which fact answered, for whom."""
+
+    at: datetime
+    question: str | None
+    fact_id: int | None
+    score: float | None
+    lang: str
+    chat_type: str
+    user_hash: str | None
+    id: int | None = None
+
+
+@dataclass(frozen=True)
+class Asked:
+    """An open report for /unanswered: a question with no answer, or a 'not what I asked'."""
+
+    ref: str
+    """`q<id>` for a logged question, `f<id>` for a feedback row."""
+    at: datetime
+    question: str
+    wrong_fact_id: int | None
+    """For 'not what I asked': the fact that was shown."""
+    user: str | None
+
+
+@dataclass(frozen=True)
+class AdminPrefs:
+    """Whether an admin wants the digest, when it was last sent, and what it already covered."""
+
+    admin_id: int
+    notify: bool = True
+    last_sent_at: datetime | None = None
+    seen_question_id: int = 0
+    seen_feedback_id: int = 0
+
+
+def _logged_question(row: dict[str, Any]) -> LoggedQuestion:
+    return LoggedQuestion(
+        at=datetime.fromisoformat(row["at"]),
+        question=row["question"],
+        fact_id=row["fact_id"],
+        score=row["score"],
+        lang=row["lang"],
+        chat_type=row["chat_type"],
+        user_hash=row["user_hash"],
+        id=row["id"],
+    )
 
 
 class UndoConflict(RuntimeError):

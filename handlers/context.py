@@ -7,6 +7,7 @@ from telegram.ext import Application, CallbackContext, ExtBot
 
 from facts.lang import Lang, preferred_lang
 from facts.matcher import Matcher
+from facts.questions_log import QuestionsLog
 from facts.store import FactStore
 
 
@@ -20,6 +21,10 @@ class FactbotContext(CallbackContext[ExtBot, dict, dict, dict]):
     @property
     def matcher(self) -> Matcher:
         return self.bot_data["matcher"]
+
+    @property
+    def questions(self) -> QuestionsLog:
+        return self.bot_data["questions"]
 
     @property
     def admins(self) -> frozenset[int]:

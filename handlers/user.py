@@ -50,7 +50,9 @@ async def answer_text_question(update: Update, context: FactbotContext) -> None:
     """Answer a text message as a question."""
     message_ = update.effective_message
     question = _strip_mention(message_.text or "", context.bot.username)
-    await _reply(message_, answer_question(question, context.matcher, user_lang(update, question)))
+    answer = answer_question(question, context.matcher, user_lang(update, question))
+    _log(update, context, answer)
+    await _reply(message_, answer)
 
 
 async def ask_command(update: Update, context: FactbotContext) -> None:
@@ -60,7 +62,9 @@ async def ask_command(update: Update, context: FactbotContext) -> None:
     if not question.strip():
         await send_help(update, context)
         return
-    await _reply(update.effective_message, answer_question(question, context.matcher, lang))
+    answer = answer_question(question, context.matcher, lang)
+    _log(update, context, answer)
+    await _reply(update.effective_message, answer)
 
 
 async def answer_suggestion(update: Update, context: FactbotContext) -> None:
@@ -83,6 +87,13 @@ async def ask_for_text(update: Update, context: FactbotContext) -> None:
 async def unknown_command(update: Update, context: FactbotContext) -> None:
     """Point at /help for commands the bot does not have."""
     await update.effective_message.reply_text(message("unknown_command", user_lang(update)))
+
+
+def _log(update: Update, context: FactbotContext, answer: Answer) -> None:
+    """Put the question in the questions log (which hashes the user and may drop the text)."""
+    user = update.effective_user
+    chat = update.effective_chat
+    context.questions.record(answer, user.id if user else None, chat.type if chat else "unknown")
 
 
 async def _reply(to: Message, answer: Answer) -> None:
@@ -118,9 +129,9 @@ async def record_wrong_answer(update: Update, context: FactbotContext) -> None:
     query = update.callback_query
     fact_id = _callback_id(query.data, NOT_WHAT_I_ASKED_PREFIX)
     answered = query.message.reply_to_message if query.message else None
-    question = (answered.text or answered.caption or "") if answered else ""
+    question = asked_text(answered.text or answered.caption or "", context.bot.username) if answered else ""
     lang = user_lang(update, question)
-    context.store.record_feedback(str(update.effective_user.id), question, fact_id)
+    context.questions.record_feedback(update.effective_user.id, question, fact_id)
     await query.answer(message("feedback_thanks", lang))
     await query.edit_message_reply_markup(reply_markup=None)
 
@@ -131,6 +142,19 @@ def _button_text(question: str, limit: int = 60) -> str:
 
 def _callback_id(data: str | None, prefix: str) -> int:
     return int((data or "").removeprefix(prefix))
+
+
+def asked_text(text: str, username: str | None) -> str:
+    """The question in a message as the user typed it: without `/ask` or a mention.
+
+    A `/start fact_…` link asked no question of its own, so it gives ''.
+    """
+    command = re.match(r"^/(\w+)(@\w+)?\s*", text)
+    if command is not None:
+        if command.group(1).lower() != "ask":
+            return ""
+        text = text[command.end() :]
+    return _strip_mention(text, username)
 
 
 def _strip_mention(text: str, username: str | None) -> str:
