@@ -14,10 +14,13 @@ from facts.io import bundled_seed
 from facts.matcher import Matcher
 from facts.questions_log import QuestionsLog
 from facts.store import FactStore
-from handlers import admin, admin_add, admin_import, errors, user
+from handlers import admin, admin_add, admin_import, admin_unanswered, errors, user
 from handlers.context import FactbotContext
 
 log = logging.getLogger(__name__)
+
+ADMIN_MENU = {**admin.ADMIN_COMMANDS, **admin_unanswered.COMMANDS}
+"""Every admin command for the admins' command menu: each module lists its own."""
 
 
 def open_store(settings: Settings) -> FactStore:
@@ -73,6 +76,7 @@ def build_application(
     admin_add.register(app)
     admin_import.register(app)
     admin.register(app)
+    admin_unanswered.register(app)
     user.register(app)
     user.register_fallbacks(app)
     app.add_error_handler(errors.apologise)
@@ -90,7 +94,7 @@ async def _set_command_menus(app: Application) -> None:
             user.command_menu(lang), scope=BotCommandScopeDefault(), language_code=language_code
         )
         for admin_id in sorted(app.bot_data["admins"]):
-            commands = user.command_menu(lang) + user.command_menu(lang, admin.ADMIN_COMMANDS)
+            commands = user.command_menu(lang) + user.command_menu(lang, ADMIN_MENU)
             try:
                 await app.bot.set_my_commands(
                     commands, scope=BotCommandScopeChat(admin_id), language_code=language_code

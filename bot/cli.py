@@ -17,8 +17,10 @@ from bot.config import Settings
 from facts.answers import Answer, answer_question
 from facts.io import FactFileError, format_from_name, guess_format, read_facts, write_facts
 from facts.lang import preferred_lang
-from facts.model import describe_errors
+from facts.model import Fact, describe_errors
+from facts.questions_log import QuestionsLog
 from facts.render import answer_text
+from facts.unanswered import Entry, closest_facts, open_entries
 
 
 class CliError(Exception):
@@ -56,6 +58,10 @@ def _parser() -> argparse.ArgumentParser:
     import_.add_argument("file", type=Path)
     import_.add_argument("--replace", action="store_true", help="make the table exactly the file's facts")
     import_.set_defaults(command=import_file)
+
+    unanswered = commands.add_parser("unanswered", help="questions the bot could not answer, most asked first")
+    unanswered.add_argument("--json", action="store_true", help="print the entries as one JSON list")
+    unanswered.set_defaults(command=list_unanswered)
 
     export = commands.add_parser("export", help="export all facts to a JSON or CSV file ('-' for stdout)")
     export.add_argument("file", help="*.json or *.csv, or - to print JSON")
@@ -115,6 +121,39 @@ def answer_json(answer: Answer) -> dict[str, object]:
         "question": answer.question,
         "match": match,
         "suggestions": [fact.question for fact in answer.suggestions],
+    }
+
+
+def list_unanswered(args: argparse.Namespace, settings: Settings) -> int:
+    """Print the /unanswered entries: count, people, newest, question and the closest facts."""
+    store = open_store(settings)
+    QuestionsLog(store, settings.keep_questions_days)  # prunes what is past its time first
+    matcher = build_matcher(store)
+    entries = [(entry, closest_facts(entry, matcher)) for entry in open_entries(store)]
+    if args.json:
+        print(json.dumps([unanswered_json(entry, closest) for entry, closest in entries], ensure_ascii=False, indent=1))
+        return 0
+    if not entries:
+        print("no unanswered questions" if settings.keep_questions_days else "no question texts are kept")
+    for entry, closest in entries:
+        reports = f", {entry.reports} 'not what I asked'" if entry.reports else ""
+        ids = ", ".join(f"#{fact.id}" for fact in closest) or "none"
+        print(
+            f"{entry.count}× ({entry.people} people{reports}), last {entry.newest:%Y-%m-%d %H:%M}: "
+            f"{entry.question}  [closest: {ids}]"
+        )
+    return 0
+
+
+def unanswered_json(entry: Entry, closest: list[Fact]) -> dict[str, object]:
+    """One `unanswered --json` entry."""
+    return {
+        "question": entry.question,
+        "count": entry.count,
+        "people": entry.people,
+        "not_what_i_asked": entry.reports,
+        "newest": entry.newest.isoformat(),
+        "closest": [{"id": fact.id, "question": fact.question} for fact in closest],
     }
 
 

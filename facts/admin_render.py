@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from facts.curation import FieldChange, HistoryItem, Page, fact_fields
+from facts.unanswered import Entry
 from facts.lang import Lang
 from facts.messages import message
 from facts.model import Fact
@@ -115,3 +116,31 @@ def history_html(items: list[HistoryItem], lang: Lang) -> str:
 def with_lines_html(header: str, lines: Sequence[str], lang: Lang) -> str:
     """An escaped header followed by lines of plain text (each escaped), cut to fit."""
     return fit([escape(header), *(escape(clip(line, 500)) for line in lines)], lang)
+
+
+def unanswered_html(entry: Entry, closest: list[Fact], number: int, total: int, lang: Lang) -> str:
+    """One /unanswered entry: the question, how often and how lately asked, and the closest facts."""
+    lines = [
+        escape(message("unanswered_header", lang, number=number, total=total)),
+        "",
+        f"<b>{escape(clip(entry.question))}</b>",
+        escape(
+            message(
+                "unanswered_counts",
+                lang,
+                count=entry.count,
+                people=entry.people,
+                newest=entry.newest.strftime("%Y-%m-%d %H:%M UTC"),
+            )
+        ),
+    ]
+    if entry.reports:
+        shown = ", ".join(f"#{fact_id}" for fact_id in entry.wrong_fact_ids) or EMPTY
+        lines.append(escape(message("unanswered_reports", lang, count=entry.reports, facts=shown)))
+    lines.append("")
+    if closest:
+        lines.append(escape(message("unanswered_closest", lang)))
+        lines.extend(fact_line_html(fact) for fact in closest)
+    else:
+        lines.append(escape(message("unanswered_no_closest", lang)))
+    return fit(lines, lang)

@@ -235,6 +235,49 @@ MESSAGES: dict[str, dict[Lang, str]] = {
         "en": "{count} facts. /import accepts this file unchanged.",
     },
     "more_lines": {"ja": "…ほか{count}件", "en": "… and {count} more"},
+    # -- /unanswered ----------------------------------------------------------------
+    "unanswered_none": {
+        "ja": "いま未回答の質問はありません。",
+        "en": "There are no unanswered questions right now.",
+    },
+    "unanswered_no_text": {
+        "ja": "質問の記録に本文を残さない設定です（FACTBOT_KEEP_QUESTIONS_DAYS=0）。一覧にできる質問はありません。",
+        "en": "The questions log keeps no question text (FACTBOT_KEEP_QUESTIONS_DAYS=0), so there is nothing to list.",
+    },
+    "unanswered_header": {
+        "ja": "未回答の質問 {total}件中 {number}件目（多い順）",
+        "en": "Unanswered question {number} of {total} (most asked first)",
+    },
+    "unanswered_counts": {
+        "ja": "質問回数 {count}（{people}人）・最新 {newest}",
+        "en": "Asked {count}× by {people} people · last {newest}",
+    },
+    "unanswered_reports": {
+        "ja": "うち「質問と違う」{count}件（表示した事実: {facts}）",
+        "en": "{count} of them pressed “Not what I asked” (shown: {facts})",
+    },
+    "unanswered_closest": {"ja": "近い事実:", "en": "Closest facts:"},
+    "unanswered_no_closest": {"ja": "近い事実はありません。", "en": "No fact comes close."},
+    "button_add_to": {"ja": "#{id} に追加", "en": "Add to #{id}"},
+    "button_new_fact": {"ja": "新しい事実", "en": "New fact"},
+    "button_dismiss": {"ja": "非表示", "en": "Dismiss"},
+    "alias_added": {
+        "ja": "「{question}」を事実 #{id} の別の聞き方に追加しました。/undo で取り消せます。",
+        "en": "“{question}” is now another way to ask fact #{id}. /undo takes it back.",
+    },
+    "alias_already": {
+        "ja": "事実 #{id} はすでに「{question}」に答えます。",
+        "en": "Fact #{id} already answers “{question}”.",
+    },
+    "dismissed": {"ja": "「{question}」を一覧から外しました。", "en": "Dismissed “{question}”."},
+    "unanswered_gone": {
+        "ja": "この項目はすでに処理されています。/unanswered で最新の一覧を見られます。",
+        "en": "That entry was already handled; send /unanswered for the current list.",
+    },
+    "add_for_question": {
+        "ja": "質問「{question}」の新しい事実を追加します（/cancel で中止）。",
+        "en": "Adding a new fact for the question “{question}” (/cancel to stop).",
+    },
 }
 
 

@@ -36,6 +36,7 @@ from facts.lang import Lang, detect_lang
 from facts.messages import message
 from facts.model import FactData
 from facts.render import answer_html, escape, fact_html
+from facts.unanswered import find_entry, open_entries, parse_action
 from handlers.admin import (
     actor,
     admin_lang,
@@ -44,7 +45,7 @@ from handlers.admin import (
     reply_html,
     reply_problem,
 )
-from handlers.context import FactbotContext
+from handlers.context import FactbotContext, user_lang
 from handlers.user import NO_PREVIEW
 
 STEP, PREVIEW = range(2)
@@ -61,6 +62,25 @@ async def start_add(update: Update, context: FactbotContext) -> int:
         await _add_in_one_line(update, context, line, lang)
         return ConversationHandler.END
     context.user_data["add"] = {"step": 0, "draft": {}, "lang": lang}
+    await _ask(update, context)
+    return STEP
+
+
+@admin_only
+async def start_add_for_question(update: Update, context: FactbotContext) -> int:
+    """**New fact** under an /unanswered entry: the guided /add with the question already filled in."""
+    query = update.callback_query
+    lang = user_lang(update)
+    action = parse_action(query.data)
+    entry = find_entry(open_entries(context.store), action.ref) if action is not None else None
+    if entry is None:
+        await query.answer(message("unanswered_gone", lang), show_alert=True)
+        return ConversationHandler.END
+    question = " ".join(entry.question.split())[:300]
+    await query.answer()
+    step = next(i for i, step in enumerate(GUIDED_STEPS) if step.field == "answer")
+    context.user_data["add"] = {"step": step, "draft": {"question": question}, "lang": lang, "resolves": action.ref}
+    await _say(update, message("add_for_question", lang, question=question))
     await _ask(update, context)
     return STEP
 
@@ -163,6 +183,10 @@ async def save_draft(update: Update, context: FactbotContext) -> int:
     await query.answer()
     await query.edit_message_reply_markup(reply_markup=None)
     fact = context.store.add(FactData.model_validate(state["draft"]), actor(update))
+    if "resolves" in state:  # started from /unanswered: that entry is answered now
+        entry = find_entry(open_entries(context.store), state["resolves"])
+        if entry is not None:
+            context.store.mark_handled(list(entry.refs))
     await _say(update, message("saved", state["lang"], id=fact.id))
     return ConversationHandler.END
 
@@ -196,7 +220,10 @@ def conversation() -> ConversationHandler:
         # message; that is what we want: one draft per admin.
         warnings.filterwarnings("ignore", message=".*per_message.*", category=PTBUserWarning)
         return ConversationHandler(
-            entry_points=[CommandHandler("add", start_add)],
+            entry_points=[
+                CommandHandler("add", start_add),
+                CallbackQueryHandler(start_add_for_question, pattern=r"^un:n:"),
+            ],
             states={
                 STEP: [
                     MessageHandler(text, receive_value),

@@ -207,7 +207,7 @@ async def test_admin_menu_is_set_only_for_admin_chats(app, api: FakeBotApi) -> N
     assert "add" not in {command["command"] for call in default for command in call.params["commands"]}
     admin_commands = {command["command"] for command in for_admin[0].params["commands"]}
     assert {"start", "help", "ask", "add", "edit", "delete", "facts", "fact", "import", "export", "history",
-            "undo", "restore", "cancel"} == admin_commands
+            "undo", "restore", "cancel", "unanswered"} == admin_commands
 
 
 async def test_an_admin_who_never_opened_the_chat_does_not_stop_the_bot(app, api: FakeBotApi, caplog) -> None:
@@ -514,7 +514,7 @@ async def test_import_can_be_undone_as_one_change(admin: Chat, store: FactStore)
 def test_every_admin_command_is_in_the_menu_and_the_readme() -> None:
     from pathlib import Path
 
-    from handlers.admin import ADMIN_COMMANDS
+    from bot.app import ADMIN_MENU as ADMIN_COMMANDS
 
     readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
     section = readme.split("## Admin commands")[1].split("\n## ")[0]
