@@ -100,3 +100,35 @@ def test_an_admin_adds_a_fact_in_one_line_and_the_next_question_gets_it(running_
     assert f'<b>16駅</b>\n16駅あります。\n出典: <a href="{url}">地下鉄ガイド</a>' == answer.params["text"]
     admin_menus = [call for call in api.sent("setMyCommands") if call.params["scope"]["type"] == "chat"]
     assert {ADMIN_ID} == {call.params["scope"]["chat_id"] for call in admin_menus}
+
+
+def button_press(data: str, user_id: int, bot_message: dict[str, object], query_id: str) -> dict[str, object]:
+    user = {"id": user_id, "is_bot": False, "first_name": "Admin", "language_code": "ja"}
+    return {"callback_query": {"id": query_id, "from": user, "chat_instance": "1", "data": data,
+                               "message": bot_message}}
+
+
+def test_an_unanswered_question_added_as_an_alias_in_one_tap_is_answered_next_time(running_bot) -> None:
+    api, _ = running_bot
+    question = "how big is the DPRK expeditionary force?"
+
+    api.queue_update(user_message(question, USER_ID, 1))
+    [unknown] = wait_for_messages(api, 1)
+    api.queue_update(user_message("/unanswered", ADMIN_ID, 2))
+    _, listing = wait_for_messages(api, 2)
+    [add] = [button for row in listing.params["reply_markup"]["inline_keyboard"] for button in row
+             if button["text"] == "#6 に追加"]  # the admin's Telegram is in Japanese
+    bot_message = {"message_id": 1001, "date": int(time.time()), "chat": {"id": ADMIN_ID, "type": "private"},
+                   "text": listing.params["text"]}
+    api.queue_update(button_press(add["callback_data"], ADMIN_ID, bot_message, "q1"))
+    deadline = time.monotonic() + 30
+    while not api.sent("editMessageText") and time.monotonic() < deadline:
+        time.sleep(0.05)
+    api.queue_update(user_message(question, USER_ID, 3))
+    *_, answer = wait_for_messages(api, 3)
+
+    assert unknown.params["text"].startswith("Sorry, I don't have a sourced fact")
+    assert "を事実 #6 の別の聞き方に追加しました" in api.sent("editMessageText")[0].params["text"]
+    assert api.sent("answerCallbackQuery"), "the button press is answered"
+    assert USER_ID == answer.params["chat_id"]
+    assert "<b>about 11,000</b>" in answer.params["text"]
