@@ -74,9 +74,10 @@ def fact_fields_html(fact: Fact) -> list[str]:
     return [f"<b>{name}</b>: {escape(clip(value)) or EMPTY}" for name, value in fact_fields(fact)]
 
 
-def fact_detail_html(fact: Fact, history: list[HistoryItem], lang: Lang) -> str:
-    """/fact ID: every field, then the fact's history."""
-    return fit([*fact_fields_html(fact), "", *history_lines_html(history, lang)], lang)
+def fact_detail_html(fact: Fact, history: list[HistoryItem], lang: Lang, link: str | None = None) -> str:
+    """/fact ID: every field, the link that opens the bot on it, then the fact's history."""
+    shared = [f"<b>{escape(message('fact_link', lang))}</b>: {escape(link)}"] if link else []
+    return fit([*fact_fields_html(fact), *shared, "", *history_lines_html(history, lang)], lang)
 
 
 def changes_html(changes: list[FieldChange]) -> list[str]:

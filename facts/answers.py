@@ -52,6 +52,22 @@ def answer_fact(fact: Fact, matcher: Matcher, lang: Lang) -> Answer:
     return Answer(fact.question, lang, "fact", fact=matcher.in_language(fact, lang), score=100.0)
 
 
+def answer_linked(fact: Fact, matcher: Matcher, lang: Lang) -> Answer:
+    """The answer for a fact opened by its link, as if its question had been typed.
+
+    Same figure, same "also reported" as asking the fact's question, but always
+    this fact first: the link names it, even when another source is newer.
+    """
+    fact = matcher.in_language(fact, lang)
+    result = matcher.match(fact.question, limit=MAX_SUGGESTIONS + 1)
+    if result.best is not None:
+        shown = [matcher.in_language(match.fact, lang) for match in (result.best, *result.also)]
+        if any(other.id == fact.id for other in shown):
+            also = [other for other in shown if other.id != fact.id]
+            return Answer(fact.question, lang, "fact", fact=fact, score=result.best.score, also=also)
+    return Answer(fact.question, lang, "fact", fact=fact, score=100.0)
+
+
 def suggest(ranked: list[Fact], matcher: Matcher, lang: Lang, limit: int = MAX_SUGGESTIONS) -> list[Fact]:
     """Up to `limit` distinct facts in `lang`: the closest ones first, then examples to fill up."""
     chosen: list[Fact] = []

@@ -59,6 +59,12 @@ MESSAGES: dict[str, dict[Lang, str]] = {
         "ja": "ありがとうございます。管理者に伝えます。",
         "en": "Thanks, I've passed that on to the admins.",
     },
+    "share": {"ja": "共有", "en": "Share"},
+    "link_unknown": {
+        "ja": "すみません、このリンクの事実は見つかりません（削除されたのかもしれません）。質問をそのまま送ってください。/help で答えられる内容を確認できます。",
+        "en": "Sorry, that link points to a fact I don't have (any more). Just send me your question; /help shows what I know.",
+    },
+    "fact_link": {"ja": "リンク", "en": "link"},
     "fact_gone": {
         "ja": "その情報は削除されました。",
         "en": "That fact is no longer available.",

@@ -40,6 +40,7 @@ from facts.curation import (
 )
 from facts.io import write_facts
 from facts.lang import Lang
+from facts.links import fact_link
 from facts.messages import message
 from facts.render import escape, fact_html
 from facts.store import FactNotFound, UndoConflict
@@ -267,7 +268,8 @@ async def show_fact(update: Update, context: FactbotContext) -> None:
     if fact is None:
         return
     history = history_items(context.store.history(fact.id, limit=FACT_HISTORY_LIMIT))
-    await reply_html(update, fact_detail_html(fact, history, lang))
+    link = fact_link(context.bot.username, fact.id) if context.bot.username else None
+    await reply_html(update, fact_detail_html(fact, history, lang, link))
 
 
 @admin_only

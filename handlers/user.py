@@ -17,6 +17,8 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler, Mess
 
 from facts.answers import Answer, answer_fact, answer_question, overview
 from facts.lang import Lang
+from facts.links import share_query
+from facts.model import Fact
 from facts.messages import message
 from facts.render import answer_html, overview_html
 from handlers.context import FactbotContext, user_lang
@@ -52,7 +54,7 @@ async def answer_text_question(update: Update, context: FactbotContext) -> None:
     question = _strip_mention(message_.text or "", context.bot.username)
     answer = answer_question(question, context.matcher, user_lang(update, question))
     _log(update, context, answer)
-    await _reply(message_, answer)
+    await reply_answer(message_, answer)
 
 
 async def ask_command(update: Update, context: FactbotContext) -> None:
@@ -64,7 +66,7 @@ async def ask_command(update: Update, context: FactbotContext) -> None:
         return
     answer = answer_question(question, context.matcher, lang)
     _log(update, context, answer)
-    await _reply(update.effective_message, answer)
+    await reply_answer(update.effective_message, answer)
 
 
 async def answer_suggestion(update: Update, context: FactbotContext) -> None:
@@ -76,7 +78,7 @@ async def answer_suggestion(update: Update, context: FactbotContext) -> None:
         await query.answer(message("fact_gone", lang), show_alert=True)
         return
     await query.answer()
-    await _reply(query.message, answer_fact(fact, context.matcher, lang))
+    await reply_answer(query.message, answer_fact(fact, context.matcher, lang))
 
 
 async def ask_for_text(update: Update, context: FactbotContext) -> None:
@@ -96,7 +98,8 @@ def _log(update: Update, context: FactbotContext, answer: Answer) -> None:
     context.questions.record(answer, user.id if user else None, chat.type if chat else "unknown")
 
 
-async def _reply(to: Message, answer: Answer) -> None:
+async def reply_answer(to: Message, answer: Answer) -> None:
+    """Send an answer as HTML with its buttons, quoting the question it answers."""
     await to.reply_html(
         answer_html(answer),
         reply_markup=_keyboard(answer),
@@ -115,13 +118,23 @@ def _keyboard(answer: Answer) -> InlineKeyboardMarkup | None:
             ]
         )
     if answer.kind == "fact" and answer.fact is not None:
-        return InlineKeyboardMarkup.from_button(
-            InlineKeyboardButton(
-                message("not_what_i_asked", answer.lang),
-                callback_data=f"{NOT_WHAT_I_ASKED_PREFIX}{answer.fact.id}",
-            )
+        return InlineKeyboardMarkup(
+            [
+                [
+                    InlineKeyboardButton(
+                        message("not_what_i_asked", answer.lang),
+                        callback_data=f"{NOT_WHAT_I_ASKED_PREFIX}{answer.fact.id}",
+                    ),
+                    share_button(answer.fact, answer.lang),
+                ]
+            ]
         )
     return None
+
+
+def share_button(fact: Fact, lang: Lang) -> InlineKeyboardButton:
+    """**Share**: pick a chat, and the bot's inline mode offers this fact there."""
+    return InlineKeyboardButton(message("share", lang), switch_inline_query=share_query(fact.question))
 
 
 async def record_wrong_answer(update: Update, context: FactbotContext) -> None:

@@ -67,6 +67,18 @@ class Reply:
             markup = markup.to_dict()
         return [(b["text"], b.get("callback_data", "")) for row in markup.get("inline_keyboard", []) for b in row]
 
+    @property
+    def markup(self) -> dict[str, Any]:
+        """The reply markup exactly as sent (empty when there is none)."""
+        markup = self.call.params.get("reply_markup") or {}
+        return markup if isinstance(markup, dict) else markup.to_dict()
+
+    @property
+    def share_queries(self) -> list[str]:
+        """What each Share button (switch_inline_query) would type after the bot's name."""
+        rows = self.markup.get("inline_keyboard", [])
+        return [b["switch_inline_query"] for row in rows for b in row if "switch_inline_query" in b]
+
 
 class Chat:
     """A conversation with the bot: say something as a user, read the bot's replies."""

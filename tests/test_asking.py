@@ -30,7 +30,8 @@ async def test_japanese_question_gets_japanese_fact(chat: Chat) -> None:
 
     assert "反米" in reply.text
     assert f'出典: <a href="{IOG_URL}">地経学研究所</a>（2024-11-22）' in reply.text
-    assert [("質問と違う", reply.buttons[0][1])] == reply.buttons
+    assert [("質問と違う", reply.buttons[0][1]), ("共有", "")] == reply.buttons
+    assert ["北朝鮮はなぜロシアを支持しているの？"] == reply.share_queries
 
 
 async def test_language_is_a_preference_not_a_filter(chat: Chat) -> None:
