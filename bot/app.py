@@ -14,7 +14,7 @@ from facts.io import bundled_seed
 from facts.matcher import Matcher
 from facts.questions_log import QuestionsLog
 from facts.store import FactStore
-from handlers import admin, admin_add, admin_import, admin_unanswered, errors, share, user
+from handlers import admin, admin_add, admin_import, admin_unanswered, errors, inline, share, user
 from handlers.context import FactbotContext
 
 log = logging.getLogger(__name__)
@@ -78,6 +78,7 @@ def build_application(
     admin.register(app)
     admin_unanswered.register(app)
     share.register(app)  # /start fact_<ID>, before the plain /start of the user handlers
+    inline.register(app)
     user.register(app)
     user.register_fallbacks(app)
     app.add_error_handler(errors.apologise)

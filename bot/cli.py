@@ -88,7 +88,7 @@ def run_bot(args: argparse.Namespace, settings: Settings) -> int:
     logging.getLogger("httpx").setLevel(logging.WARNING)
     app = build_application(settings)
     logging.getLogger("factbot").info("factbot running with %d facts from %s", app.bot_data["store"].count(), settings.db)
-    app.run_polling(allowed_updates=["message", "edited_message", "callback_query"])
+    app.run_polling(allowed_updates=["message", "edited_message", "callback_query", "inline_query"])
     return 0
 
 

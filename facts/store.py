@@ -485,6 +485,15 @@ class FactStore:
         rows = self.db.query("select * from questions where at >= ? order by id", [since.isoformat()])
         return [_logged_question(row) for row in rows]
 
+    def most_asked_facts(self, since: datetime, limit: int) -> list[int]:
+        """The ids of the facts that answered most questions since `since`, most first."""
+        rows = self.db.execute(
+            "select fact_id from questions where at >= ? and fact_id is not null "
+            "group by fact_id order by count(*) desc, fact_id limit ?",
+            [since.isoformat(), limit],
+        ).fetchall()
+        return [row[0] for row in rows]
+
     def open_reports(self) -> list[Asked]:
         """Unhandled questions with no answer and 'not what I asked' reports that kept their text."""
         asked = [

@@ -142,6 +142,14 @@ class Chat:
             content_["caption"] = caption
         return await self._process({"message": self._message(**content_)})
 
+    async def inline(self, query: str) -> Call:
+        """Type `@bot query` in some chat; returns the bot's answerInlineQuery call."""
+        before = len(self.api.calls)
+        await self._process({"inline_query": {"id": str(next(self._ids)), "from": self.user, "query": query,
+                                              "offset": "", "chat_type": "supergroup"}})
+        [answer] = [call for call in self.api.calls[before:] if call.method == "answerInlineQuery"]
+        return answer
+
     async def press(self, reply: Reply, label: str) -> list[Reply]:
         """Press the inline button labelled `label` under `reply`."""
         data = dict(reply.buttons)[label]

@@ -29,6 +29,7 @@ BOT_USER = {"id": BOT_ID, "is_bot": True, "first_name": "factbot", "username": B
 _JSON_PARAMS = {
     "chat_id", "message_id", "reply_markup", "reply_parameters", "link_preview_options", "commands", "scope",
     "offset", "limit", "timeout", "allowed_updates", "show_alert", "entities", "disable_notification",
+    "results", "cache_time", "is_personal",
 }
 
 
