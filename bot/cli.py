@@ -18,7 +18,9 @@ from facts.answers import Answer, answer_question
 from facts.io import FactFileError, format_from_name, guess_format, read_facts, write_facts
 from facts.lang import preferred_lang
 from facts.model import Fact, describe_errors
-from facts.questions_log import QuestionsLog
+from facts.chart import stats_png
+from facts.questions_log import QuestionsLog, utc_now
+from facts.stats import compute_stats, summary_lines, window_start
 from facts.render import answer_text
 from facts.unanswered import Entry, closest_facts, open_entries
 
@@ -62,6 +64,10 @@ def _parser() -> argparse.ArgumentParser:
     unanswered = commands.add_parser("unanswered", help="questions the bot could not answer, most asked first")
     unanswered.add_argument("--json", action="store_true", help="print the entries as one JSON list")
     unanswered.set_defaults(command=list_unanswered)
+
+    stats = commands.add_parser("stats", help="the last 30 days of questions, as text and optionally a PNG chart")
+    stats.add_argument("--png", type=Path, metavar="FILE", help="also draw the chart into FILE")
+    stats.set_defaults(command=print_stats)
 
     export = commands.add_parser("export", help="export all facts to a JSON or CSV file ('-' for stdout)")
     export.add_argument("file", help="*.json or *.csv, or - to print JSON")
@@ -155,6 +161,24 @@ def unanswered_json(entry: Entry, closest: list[Fact]) -> dict[str, object]:
         "newest": entry.newest.isoformat(),
         "closest": [{"id": fact.id, "question": fact.question} for fact in closest],
     }
+
+
+def print_stats(args: argparse.Namespace, settings: Settings) -> int:
+    """Print what /stats says, and with --png write its chart."""
+    store = open_store(settings)
+    QuestionsLog(store, settings.keep_questions_days)
+    today = utc_now().date()
+    facts = {fact.id: fact for fact in store.all() if fact.id is not None}
+    stats = compute_stats(store.questions_since(window_start(today)), facts, today)
+    if args.png is not None:
+        try:
+            args.png.write_bytes(stats_png(stats, "en"))
+        except OSError as error:
+            raise CliError(f"cannot write {args.png}: {error.strerror}") from None
+    print("\n".join(summary_lines(stats, "en")))
+    if args.png is not None:
+        print(f"chart written to {args.png}")
+    return 0
 
 
 def import_file(args: argparse.Namespace, settings: Settings) -> int:

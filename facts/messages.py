@@ -241,6 +241,14 @@ MESSAGES: dict[str, dict[Lang, str]] = {
         "en": "{count} facts. /import accepts this file unchanged.",
     },
     "more_lines": {"ja": "…ほか{count}件", "en": "… and {count} more"},
+    # -- /stats -------------------------------------------------------------------------
+    "stats_period": {"ja": "過去{days}日間（{first} – {last}）", "en": "Last {days} days ({first} – {last})"},
+    "stats_asked": {"ja": "質問: {asked}件（{people}人）", "en": "Questions: {asked} from {people} people"},
+    "stats_answered": {"ja": "回答できた質問: {answered}件（{share}）", "en": "Answered: {answered} ({share})"},
+    "stats_busiest": {"ja": "最も多かった日: {day}（{asked}件）", "en": "Busiest day: {day} ({asked} questions)"},
+    "stats_top_facts": {"ja": "よく使われた事実:", "en": "Top facts:"},
+    "stats_top_unanswered": {"ja": "多い未回答の質問:", "en": "Top unanswered:"},
+    "stats_none": {"ja": "（なし）", "en": "(none)"},
     # -- /unanswered ----------------------------------------------------------------
     "unanswered_none": {
         "ja": "いま未回答の質問はありません。",

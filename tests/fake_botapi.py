@@ -98,6 +98,12 @@ class FakeBotApi:
             file_id = self.add_file(content)
             document = {"file_id": file_id, "file_unique_id": file_id, "file_name": name, "file_size": len(content)}
             return self._message(params, document=document)
+        if method == "sendPhoto":
+            _, content = (files or {}).get("photo", ("photo", b""))
+            file_id = self.add_file(content)
+            photo = [{"file_id": file_id, "file_unique_id": file_id, "width": 1200, "height": 800,
+                      "file_size": len(content)}]
+            return self._message(params, photo=photo, caption=params.get("caption"))
         if method == "getFile":
             file_id = params["file_id"]
             content = self.files.get(file_id, b"")
