@@ -14,12 +14,23 @@ from facts.io import bundled_seed
 from facts.matcher import Matcher
 from facts.questions_log import QuestionsLog
 from facts.store import FactStore
-from handlers import admin, admin_add, admin_import, admin_stats, admin_unanswered, errors, inline, share, user
+from handlers import (
+    admin,
+    admin_add,
+    admin_import,
+    admin_stats,
+    admin_unanswered,
+    errors,
+    inline,
+    notify,
+    share,
+    user,
+)
 from handlers.context import FactbotContext
 
 log = logging.getLogger(__name__)
 
-ADMIN_MENU = {**admin.ADMIN_COMMANDS, **admin_unanswered.COMMANDS, **admin_stats.COMMANDS}
+ADMIN_MENU = {**admin.ADMIN_COMMANDS, **admin_unanswered.COMMANDS, **admin_stats.COMMANDS, **notify.COMMANDS}
 """Every admin command for the admins' command menu: each module lists its own."""
 
 
@@ -78,6 +89,7 @@ def build_application(
     admin.register(app)
     admin_unanswered.register(app)
     admin_stats.register(app)
+    notify.register(app)
     share.register(app)  # /start fact_<ID>, before the plain /start of the user handlers
     inline.register(app)
     user.register(app)

@@ -241,6 +241,37 @@ MESSAGES: dict[str, dict[Lang, str]] = {
         "en": "{count} facts. /import accepts this file unchanged.",
     },
     "more_lines": {"ja": "…ほか{count}件", "en": "… and {count} more"},
+    # -- the admins' digest and /notify ------------------------------------------------
+    "digest_title": {"ja": "📬 前回のお知らせ以降:", "en": "📬 Since my last note:"},
+    "digest_reports": {"ja": "「質問と違う」が{count}件:", "en": "“Not what I asked” pressed {count}×:"},
+    "digest_report": {"ja": "• 「{question}」— 表示した事実 {fact}", "en": "• “{question}” — shown {fact}"},
+    "digest_no_text": {"ja": "（本文は保存していません）", "en": "(text not kept)"},
+    "digest_crossed": {
+        "ja": "{threshold}回以上聞かれた未回答の質問が{count}件:",
+        "en": "Asked {threshold}+ times and still unanswered ({count}):",
+    },
+    "digest_entry": {"ja": "• 「{question}」— {count}回", "en": "• “{question}” — {count}×"},
+    "digest_footer": {
+        "ja": "/unanswered で対応できます。このお知らせを止めるには /notify off",
+        "en": "/unanswered to fix them · /notify off to stop these notes",
+    },
+    "notify_on": {
+        "ja": "お知らせをオンにしました。問題があれば最大1時間に1回まとめて送ります。",
+        "en": "Notifications are on: at most one note an hour when users report problems.",
+    },
+    "notify_off": {
+        "ja": "お知らせをオフにしました。/notify on で再開できます。",
+        "en": "Notifications are off. /notify on turns them back on.",
+    },
+    "notify_status_on": {
+        "ja": "お知らせはオンです（最大1時間に1回）。/notify off で止められます。",
+        "en": "Notifications are on (at most one an hour). /notify off stops them.",
+    },
+    "notify_status_off": {
+        "ja": "お知らせはオフです。/notify on で再開できます。",
+        "en": "Notifications are off. /notify on turns them back on.",
+    },
+    "notify_usage": {"ja": "使い方: /notify on または /notify off", "en": "Usage: /notify on or /notify off"},
     # -- /stats -------------------------------------------------------------------------
     "stats_period": {"ja": "過去{days}日間（{first} – {last}）", "en": "Last {days} days ({first} – {last})"},
     "stats_asked": {"ja": "質問: {asked}件（{people}人）", "en": "Questions: {asked} from {people} people"},

@@ -444,6 +444,7 @@ class FactStore:
             {
                 "admin_id": int,
                 "notify": int,
+                "lang": str,
                 "last_sent_at": str,
                 "seen_question_id": int,
                 "seen_feedback_id": int,
@@ -555,6 +556,7 @@ class FactStore:
         return AdminPrefs(
             admin_id=admin_id,
             notify=bool(row["notify"]),
+            lang=row["lang"] or "en",
             last_sent_at=datetime.fromisoformat(row["last_sent_at"]) if row["last_sent_at"] else None,
             seen_question_id=row["seen_question_id"],
             seen_feedback_id=row["seen_feedback_id"],
@@ -566,6 +568,7 @@ class FactStore:
                 {
                     "admin_id": prefs.admin_id,
                     "notify": int(prefs.notify),
+                    "lang": prefs.lang,
                     "last_sent_at": prefs.last_sent_at.isoformat() if prefs.last_sent_at else None,
                     "seen_question_id": prefs.seen_question_id,
                     "seen_feedback_id": prefs.seen_feedback_id,
@@ -607,6 +610,8 @@ class AdminPrefs:
 
     admin_id: int
     notify: bool = True
+    lang: str = "en"
+    """The admin's Telegram language, last seen: the digest is written in it."""
     last_sent_at: datetime | None = None
     seen_question_id: int = 0
     seen_feedback_id: int = 0

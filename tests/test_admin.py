@@ -207,7 +207,7 @@ async def test_admin_menu_is_set_only_for_admin_chats(app, api: FakeBotApi) -> N
     assert "add" not in {command["command"] for call in default for command in call.params["commands"]}
     admin_commands = {command["command"] for command in for_admin[0].params["commands"]}
     assert {"start", "help", "ask", "add", "edit", "delete", "facts", "fact", "import", "export", "history",
-            "undo", "restore", "cancel", "unanswered", "stats"} == admin_commands
+            "undo", "restore", "cancel", "unanswered", "stats", "notify"} == admin_commands
 
 
 async def test_an_admin_who_never_opened_the_chat_does_not_stop_the_bot(app, api: FakeBotApi, caplog) -> None:
