@@ -98,6 +98,8 @@ class FactStore:
         if self.path != ":memory:":
             self.db.enable_wal()
         self._listeners: list[ChangeListener] = []
+        self.reports_version = 0
+        """Goes up with every change to the open reports in this process (for caching their grouping)."""
         self._create_schema()
 
     def close(self) -> None:
@@ -399,6 +401,7 @@ class FactStore:
         :param user: who reported, as `facts.questions_log` hashes them (never the raw id).
         :param question: what they asked, or None when question texts are not kept.
         """
+        self.reports_version += 1
         with self._write():
             return self.db["feedback"].insert(
                 {
@@ -467,6 +470,8 @@ class FactStore:
 
     def log_question(self, entry: LoggedQuestion) -> int:
         """Add one asked question to the log; returns its id."""
+        if entry.fact_id is None:
+            self.reports_version += 1
         with self._write():
             return self.db["questions"].insert(
                 {
@@ -517,6 +522,7 @@ class FactStore:
     def mark_handled(self, refs: list[str], at: datetime | None = None) -> None:
         """Take these reports (`q12`: a question, `f3`: a feedback row) off the open list."""
         stamp = (at or _now()).isoformat()
+        self.reports_version += 1
         with self._write():
             for ref in refs:
                 table = {"q": "questions", "f": "feedback"}[ref[0]]
@@ -535,6 +541,7 @@ class FactStore:
     def prune_questions(self, before: datetime) -> int:
         """Delete logged questions and feedback older than `before`; returns how many rows went."""
         cutoff = before.isoformat()
+        self.reports_version += 1
         with self._write():
             gone = self.db.execute("delete from questions where at < ?", [cutoff]).rowcount
             gone += self.db.execute("delete from feedback where at < ?", [cutoff]).rowcount
@@ -542,6 +549,7 @@ class FactStore:
 
     def forget_question_texts(self) -> int:
         """Blank the text of every logged question and report; returns how many rows had text."""
+        self.reports_version += 1
         with self._write():
             gone = self.db.execute("update questions set question = null where question is not null").rowcount
             gone += self.db.execute("update feedback set question = null where question is not null").rowcount

@@ -15,6 +15,7 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
+from weakref import WeakKeyDictionary
 
 from rapidfuzz import fuzz, process
 
@@ -28,6 +29,9 @@ SAME_QUESTION = 90.0
 """rapidfuzz ratio (0-100) of two folded questions above which they count as one."""
 _MIN_FUZZY_CHARS = 6
 """Shorter folded questions are joined only when identical: one letter changes their meaning."""
+MAX_FUZZY_ENTRIES = 300
+"""A spelling is compared with the most asked entries only, so grouping stays fast (linear in
+the number of questions) however many there are; rarer ones are joined only when identical."""
 CLOSEST = 3
 
 
@@ -35,6 +39,8 @@ CLOSEST = 3
 class Entry:
     """Near-identical open reports, counted together."""
 
+    key: str
+    """The folded question that names the group."""
     question: str
     """The way it was asked most often (the newest of those on a tie)."""
     count: int
@@ -56,26 +62,38 @@ def group_reports(reports: list[Asked]) -> list[Entry]:
         if key:
             by_key.setdefault(key, []).append(report)
     clusters: dict[str, list[Asked]] = {}
-    for key in sorted(by_key, key=lambda k: (-len(by_key[k]), k)):
-        home = _similar(key, list(clusters)) if len(key) >= _MIN_FUZZY_CHARS else None
-        clusters.setdefault(home or key, []).extend(by_key[key])
-    entries = [_entry(members) for members in clusters.values()]
-    return sorted(entries, key=lambda e: (-e.count, -e.newest.timestamp(), compact(e.question)))
+    homes: list[str] = []  # the first MAX_FUZZY_ENTRIES entries long enough to compare
+    keys = sorted(by_key, key=lambda k: (-len(by_key[k]), k))
+    rest: list[str] = []
+    for key in keys:
+        if len(key) < _MIN_FUZZY_CHARS:
+            clusters.setdefault(key, []).extend(by_key[key])
+        elif len(homes) < MAX_FUZZY_ENTRIES:
+            found = process.extractOne(key, homes, scorer=fuzz.ratio, score_cutoff=SAME_QUESTION)
+            if found is None:
+                homes.append(key)
+            clusters.setdefault(found[0] if found else key, []).extend(by_key[key])
+        else:
+            rest.append(key)
+    if rest:  # every other spelling against the homes at once, in rapidfuzz's C++
+        scores = process.cdist(rest, homes, scorer=fuzz.ratio, score_cutoff=SAME_QUESTION)
+        best = scores.argmax(axis=1)
+        for row, key in enumerate(rest):
+            home = homes[best[row]] if scores[row, best[row]] > 0 else key
+            clusters.setdefault(home, []).extend(by_key[key])
+    entries = [_entry(key, members) for key, members in clusters.items()]
+    return sorted(entries, key=lambda e: (-e.count, -e.newest.timestamp(), e.key))
 
 
-def _similar(key: str, representatives: list[str]) -> str | None:
-    candidates = [rep for rep in representatives if len(rep) >= _MIN_FUZZY_CHARS]
-    found = process.extractOne(key, candidates, scorer=fuzz.ratio, score_cutoff=SAME_QUESTION)
-    return found[0] if found else None
-
-
-def _entry(members: list[Asked]) -> Entry:
-    members = sorted(members, key=lambda a: (a.at, a.ref))
-    spellings = Counter(" ".join(member.question.split()) for member in members)
-    newest_of = {text: i for i, text in enumerate(" ".join(m.question.split()) for m in members)}
+def _entry(key: str, members: list[Asked]) -> Entry:
+    members = sorted(members, key=lambda a: (a.at, int(a.ref[1:]), a.ref))
+    texts = [" ".join(member.question.split()) for member in members]
+    spellings = Counter(texts)
+    newest_of = {text: i for i, text in enumerate(texts)}
     question = max(spellings, key=lambda text: (spellings[text], newest_of[text]))
     wrong = sorted({m.wrong_fact_id for m in members if m.wrong_fact_id is not None})
     return Entry(
+        key=key,
         question=question,
         count=len(members),
         people=len({m.user for m in members if m.user}) or 1,
@@ -87,8 +105,15 @@ def _entry(members: list[Asked]) -> Entry:
 
 
 def open_entries(store: FactStore) -> list[Entry]:
-    """Every open entry, most asked first."""
-    return group_reports(store.open_reports())
+    """Every open entry, most asked first (grouped again only after the reports changed)."""
+    cached = _cache.get(store)
+    if cached is None or cached[0] != store.reports_version:
+        cached = (store.reports_version, group_reports(store.open_reports()))
+        _cache[store] = cached
+    return cached[1]
+
+
+_cache: WeakKeyDictionary[FactStore, tuple[int, list[Entry]]] = WeakKeyDictionary()
 
 
 def find_entry(entries: list[Entry], ref: str) -> Entry | None:
