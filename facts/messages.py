@@ -301,6 +301,10 @@ MESSAGES: dict[str, dict[Lang, str]] = {
         "ja": "うち「質問と違う」{count}件（表示した事実: {facts}）",
         "en": "{count} of them pressed “Not what I asked” (shown: {facts})",
     },
+    "unanswered_usage": {
+        "ja": "使い方: /unanswered または /unanswered 番号（例: /unanswered 2）",
+        "en": "Usage: /unanswered, or /unanswered N for the N-th entry (e.g. /unanswered 2)",
+    },
     "unanswered_closest": {"ja": "近い事実:", "en": "Closest facts:"},
     "unanswered_no_closest": {"ja": "近い事実はありません。", "en": "No fact comes close."},
     "button_add_to": {"ja": "#{id} に追加", "en": "Add to #{id}"},

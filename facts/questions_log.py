@@ -43,6 +43,7 @@ class QuestionsLog:
         self.keep_days = keep_days
         self.clock = clock
         self._salt = store.secret(_SALT, lambda: secrets.token_hex(32))
+        store.rehash_feedback_users(lambda user_id: self.user_hash(user_id) or "")
         self.prune()
 
     @property

@@ -538,6 +538,15 @@ class FactStore:
         """'Not what I asked' reports newer than `feedback_id`, oldest first."""
         return list(self.db.query("select * from feedback where id > ? order by id", [feedback_id]))
 
+    def rehash_feedback_users(self, hash_user: Callable[[int], str]) -> int:
+        """Replace raw Telegram ids kept by older versions in feedback rows with `hash_user(id)`."""
+        with self._write():
+            rows = self.db.execute("select id, user from feedback where user glob '[0-9]*'").fetchall()
+            raw = [(row_id, user) for row_id, user in rows if user.isdigit() and len(user) <= 20]
+            for row_id, user in raw:
+                self.db.execute("update feedback set user = ? where id = ?", [hash_user(int(user)), row_id])
+        return len(raw)
+
     def prune_questions(self, before: datetime) -> int:
         """Delete logged questions and feedback older than `before`; returns how many rows went."""
         cutoff = before.isoformat()

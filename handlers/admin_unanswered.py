@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from pydantic import ValidationError
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.error import BadRequest
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
 from facts.admin_render import clip, unanswered_html
@@ -36,8 +37,10 @@ async def list_unanswered(update: Update, context: FactbotContext) -> None:
     """Show the most asked open entry (`/unanswered N`: the N-th), with its buttons."""
     lang = admin_lang(update)
     text = command_text(update)
-    number = int(text) if text.isascii() and text.isdigit() and len(text) <= 6 else 1
-    page_text, buttons = _page(context, number, lang)
+    if text and not (text.isascii() and text.isdigit() and len(text) <= 6):
+        await update.effective_message.reply_text(message("unanswered_usage", lang))
+        return
+    page_text, buttons = _page(context, int(text or 1), lang)
     await reply_html(update, page_text, reply_markup=buttons)
 
 
@@ -78,9 +81,13 @@ async def press_button(update: Update, context: FactbotContext) -> None:
 
 async def _show(update: Update, context: FactbotContext, before: str, number: int, lang: Lang) -> None:
     text, buttons = _page(context, number, lang)
-    await update.callback_query.edit_message_text(
-        before + text, parse_mode="HTML", reply_markup=buttons, link_preview_options=NO_PREVIEW
-    )
+    try:
+        await update.callback_query.edit_message_text(
+            before + text, parse_mode="HTML", reply_markup=buttons, link_preview_options=NO_PREVIEW
+        )
+    except BadRequest as error:  # the same page again (the list shrank meanwhile): nothing to change
+        if "not modified" not in str(error).lower():
+            raise
 
 
 def _page(context: FactbotContext, number: int, lang: Lang) -> tuple[str, InlineKeyboardMarkup | None]:

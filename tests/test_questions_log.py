@@ -111,3 +111,13 @@ def test_the_salt_is_made_once_so_hashes_stay_the_same(tmp_path: Path) -> None:
 
     assert first == again
     assert first != other_db
+
+
+def test_raw_user_ids_kept_by_older_versions_are_replaced_by_hashes(fresh_db: FactStore) -> None:
+    fresh_db.record_feedback(str(USER_ID), "how many soldiers?", 6)  # as the bot stored it before the log
+
+    log = QuestionsLog(fresh_db)
+
+    [report] = fresh_db.feedback()
+    assert log.user_hash(USER_ID) == report["user"]
+    assert "how many soldiers?" == report["question"]

@@ -200,3 +200,13 @@ def test_cli_lists_unanswered_questions_as_text_and_json(tmp_path: Path, capsys:
     assert text.startswith("2× (2 people)") and UNKNOWN in text
     assert UNKNOWN == entry["question"] and 2 == entry["count"] and 2 == entry["people"]
     assert 3 == len(entry["closest"]) and {"id", "question"} == set(entry["closest"][0])
+
+
+async def test_a_bad_page_number_gets_the_usage(admin: Chat, chat: Chat) -> None:
+    await chat.say("who won the world cup?")
+
+    [usage] = await admin.say("/unanswered two")
+    [second] = await admin.say("/unanswered 2")
+
+    assert usage.text.startswith("Usage: /unanswered")
+    assert "Unanswered question 1 of 1" in second.text  # past the end: the last entry
