@@ -146,7 +146,9 @@ async def record_wrong_answer(update: Update, context: FactbotContext) -> None:
     lang = user_lang(update, question)
     context.questions.record_feedback(update.effective_user.id, question, fact_id)
     await query.answer(message("feedback_thanks", lang))
-    await query.edit_message_reply_markup(reply_markup=None)
+    fact = context.matcher.fact(fact_id)  # the report is made: only Share stays under the answer
+    share = InlineKeyboardMarkup.from_button(share_button(fact, lang)) if fact is not None else None
+    await query.edit_message_reply_markup(reply_markup=share)
 
 
 def _button_text(question: str, limit: int = 60) -> str:

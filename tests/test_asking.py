@@ -168,3 +168,6 @@ async def test_not_what_i_asked_is_recorded_for_admins(chat: Chat) -> None:
     [report] = chat.app.bot_data["store"].feedback()
     assert "how many soldiers did north korea send?" == report["question"]
     assert int(answer.buttons[0][1].split(":")[1]) == report["fact_id"]
+    [edit] = chat.api.sent("editMessageReplyMarkup")
+    [[share]] = edit.params["reply_markup"]["inline_keyboard"]
+    assert "Share" == share["text"] and share["switch_inline_query"] == answer.share_queries[0]

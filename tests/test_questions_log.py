@@ -121,3 +121,13 @@ def test_raw_user_ids_kept_by_older_versions_are_replaced_by_hashes(fresh_db: Fa
     [report] = fresh_db.feedback()
     assert log.user_hash(USER_ID) == report["user"]
     assert "how many soldiers?" == report["question"]
+
+
+async def test_a_report_on_an_ask_command_keeps_the_question_without_the_command(chat: Chat) -> None:
+    group = chat.in_group()
+    [answer] = await group.say("/ask how many soldiers did north korea send?")
+
+    await group.press(answer, "Not what I asked")
+
+    [report] = chat.app.bot_data["store"].feedback()
+    assert "how many soldiers did north korea send?" == report["question"]
