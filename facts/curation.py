@@ -198,9 +198,13 @@ def parse_edit(text: str) -> Edit:
     :raises CurationError: if the shape is wrong or the field is not editable.
     """
     parts = text.split(maxsplit=2)
+    usage = CurationError("edit_usage", fields=", ".join(EDITABLE_FIELDS))
     if len(parts) < 3:
-        raise CurationError("edit_usage", fields=", ".join(EDITABLE_FIELDS))
-    fact_id = parse_id(parts[0], "edit")
+        raise usage
+    try:
+        fact_id = parse_id(parts[0], "edit")
+    except CurationError:  # the full form, not just "ID": the field and value were wrong too, or next
+        raise usage from None
     name = parts[1].lower()
     if name not in EDITABLE_FIELDS:
         raise CurationError("edit_unknown_field", field=parts[1], fields=", ".join(EDITABLE_FIELDS))

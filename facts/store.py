@@ -198,6 +198,10 @@ class FactStore:
         row = self._row(fact_id)
         return _fact(row) if row is not None and row["deleted_at"] is None else None
 
+    def was_stored(self, fact_id: int) -> bool:
+        """True when a fact with this id exists, deleted or not (it has a history)."""
+        return self._row(fact_id) is not None
+
     def _row(self, fact_id: int) -> dict[str, Any] | None:
         rows = list(self.db.query("select * from facts where id = ?", [fact_id]))
         return rows[0] if rows else None
@@ -232,6 +236,10 @@ class FactStore:
         with self._write():
             before = self.get(fact_id)
             merged = FactData.model_validate({**before.data().model_dump(), **changes})
+            if merged == before.data():
+                # Nothing changes: no write and no audit row, so /undo and /history
+                # are about real changes only.
+                return before, before
             written = {name: _column(name, getattr(merged, name)) for name in changes}
             self.db["facts"].update(fact_id, {**written, "updated_at": now.isoformat()})
             after = self.get(fact_id)
@@ -281,20 +289,12 @@ class FactStore:
         now = _now()
         change_id = uuid.uuid4().hex
         changes: list[tuple[Fact | None, Fact | None]] = []
-        added = updated = unchanged = removed = 0
         with self._write():
-            incoming_ids = {fact.id for fact in facts if fact.id is not None}
-            if replace:
-                for stored in self.all():
-                    if stored.id not in incoming_ids:
-                        self.db["facts"].update(stored.id, {"deleted_at": now.isoformat()})
-                        changes.append((stored, None))
-                        removed += 1
-            for fact in facts:
-                before = self._live(fact.id) if fact.id is not None else None
-                if before is not None and before.data() == fact.data():
-                    unchanged += 1
-                    continue
+            removed, changed, unchanged = self._import_plan(facts, replace)
+            for stored in removed:
+                self.db["facts"].update(stored.id, {"deleted_at": now.isoformat()})
+                changes.append((stored, None))
+            for before, fact in changed:
                 new_row = _row_for(
                     fact.data(),
                     created_at=fact.created_at or (before.created_at if before else None) or now,
@@ -306,14 +306,31 @@ class FactStore:
                 new_row["deleted_at"] = None
                 fact_id = self.db["facts"].insert(new_row, replace=True).last_pk
                 changes.append((before, self.get(fact_id)))
-                if before is None:
-                    added += 1
-                else:
-                    updated += 1
             for before, after in changes:
                 self._audit(change_id, actor, "import", before, after, now)
         self._notify(changes)
-        return ImportReport(added=added, updated=updated, unchanged=unchanged, removed=removed)
+        return _import_report(removed, changed, unchanged)
+
+    def plan_import(self, facts: list[Fact], replace: bool = False) -> ImportReport:
+        """The counts `import_facts` would report now, without changing anything (for a confirmation)."""
+        return _import_report(*self._import_plan(facts, replace))
+
+    def _import_plan(
+        self, facts: list[Fact], replace: bool
+    ) -> tuple[list[Fact], list[tuple[Fact | None, Fact]], int]:
+        """Stored facts an import deletes, incoming facts that change something (with the live
+        fact each replaces), and how many incoming facts are already stored as they are."""
+        incoming_ids = {fact.id for fact in facts if fact.id is not None}
+        removed = [stored for stored in self.all() if stored.id not in incoming_ids] if replace else []
+        changed: list[tuple[Fact | None, Fact]] = []
+        unchanged = 0
+        for fact in facts:
+            before = self._live(fact.id) if fact.id is not None else None
+            if before is not None and before.data() == fact.data():
+                unchanged += 1
+            else:
+                changed.append((before, fact))
+        return removed, changed, unchanged
 
     def seed(self, facts: list[FactData]) -> int:
         """Fill a brand-new store with the bundled facts; an existing store is left alone."""
@@ -402,6 +419,13 @@ class FactStore:
     def feedback(self, limit: int = 50) -> list[dict[str, Any]]:
         """The newest 'not what I asked' reports."""
         return list(self.db.query("select * from feedback order by id desc limit ?", [limit]))
+
+
+def _import_report(removed: list[Fact], changed: list[tuple[Fact | None, Fact]], unchanged: int) -> ImportReport:
+    added = sum(1 for before, _ in changed if before is None)
+    return ImportReport(
+        added=added, updated=len(changed) - added, unchanged=unchanged, removed=len(removed)
+    )
 
 
 class UndoConflict(RuntimeError):
