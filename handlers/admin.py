@@ -39,7 +39,7 @@ from facts.curation import (
     search_facts,
 )
 from facts.io import write_facts
-from facts.lang import Lang
+from facts.lang import Lang, client_lang
 from facts.messages import message
 from facts.render import escape, fact_html
 from facts.store import FactNotFound, UndoConflict
@@ -114,7 +114,14 @@ def command_text(update: Update) -> str:
 
 
 def admin_lang(update: Update) -> Lang:
-    """The admin's language: of what they typed after the command, else their Telegram language."""
+    """The admin's Telegram language, whatever language the fact they typed is in.
+
+    Only a client that does not say its language falls back to the language of
+    what was typed after the command.
+    """
+    user = update.effective_user
+    if user is not None and user.language_code:
+        return client_lang(user.language_code)
     return user_lang(update, command_text(update))
 
 
@@ -279,6 +286,9 @@ async def show_history(update: Update, context: FactbotContext) -> None:
         fact_id = parse_id(text, "history") if text else None
     except CurationError as error:
         await reply_problem(update, lang, error)
+        return
+    if fact_id is not None and not context.store.was_stored(fact_id):
+        await update.effective_message.reply_text(message("no_such_fact", lang, id=fact_id))
         return
     entries = context.store.history(fact_id, limit=HISTORY_LIMIT)
     await reply_html(update, history_html(history_items(entries), lang))
