@@ -61,6 +61,7 @@ def read_facts(content: bytes, file_format: FileFormat) -> list[Fact]:
     facts: list[Fact] = []
     problems: list[str] = []
     seen_ids: dict[int, int] = {}
+    seen: dict[str, int] = {}
     for number, row in enumerate(rows, start=1):
         if not isinstance(row, dict):
             problems.append(f"row {number}: not an object with fact fields")
@@ -75,12 +76,33 @@ def read_facts(content: bytes, file_format: FileFormat) -> list[Fact]:
                 problems.append(f"row {number}: id {fact.id} is also used in row {seen_ids[fact.id]}")
                 continue
             seen_ids[fact.id] = number
+        duplicate = _duplicate(fact, number, seen)
+        if duplicate:
+            problems.append(duplicate)
+            continue
         facts.append(fact)
     if problems:
         extra = len(problems) - MAX_REPORTED_ERRORS
         shown = problems[:MAX_REPORTED_ERRORS] + ([f"… and {extra} more"] if extra > 0 else [])
         raise FactFileError(shown)
     return facts
+
+
+def _duplicate(fact: Fact, number: int, seen: dict[str, int]) -> str | None:
+    """Why this row repeats an earlier one (same question, or same key, in the same language), if it does.
+
+    Two such rows would become two facts competing for the same questions.
+    """
+    question = " ".join(fact.question.casefold().split())
+    checks = [(f"question:{fact.lang}:{question}", "the same question as row {row} ({lang})")]
+    if fact.key:
+        checks.append((f"key:{fact.lang}:{fact.key}", "key {key} in {lang} is also used in row {row}"))
+    for identity, problem in checks:
+        if identity in seen:
+            return f"row {number}: " + problem.format(row=seen[identity], lang=fact.lang, key=repr(fact.key))
+    for identity, _ in checks:
+        seen[identity] = number
+    return None
 
 
 def _json_rows(text: str) -> list[Any]:
