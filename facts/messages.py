@@ -59,6 +59,10 @@ MESSAGES: dict[str, dict[Lang, str]] = {
         "ja": "ありがとうございます。管理者に伝えます。",
         "en": "Thanks, I've passed that on to the admins.",
     },
+    "button_expired": {
+        "ja": "このボタンは期限切れです。もう一度やり直してください。",
+        "en": "This button has expired; please start again.",
+    },
     "fact_gone": {
         "ja": "その情報は削除されました。",
         "en": "That fact is no longer available.",
@@ -163,6 +167,7 @@ MESSAGES: dict[str, dict[Lang, str]] = {
         "ja": "事実 #{id} はありません（削除した事実は /restore {id} で戻せます）。",
         "en": "There is no fact #{id} (a deleted fact comes back with /restore {id}).",
     },
+    "no_such_fact": {"ja": "事実 #{id} はありません。", "en": "There is no fact #{id}."},
     "delete_confirm": {
         "ja": "この事実 #{id} を削除しますか？削除しても /undo か /restore {id} で戻せます。",
         "en": "Delete fact #{id}? It can be brought back with /undo or /restore {id}.",
@@ -230,6 +235,24 @@ MESSAGES: dict[str, dict[Lang, str]] = {
         "ja": "{file} をインポートしました: 追加 {added}件、更新 {updated}件、変更なし {unchanged}件、削除 {removed}件。",
         "en": "Imported {file}: {added} added, {updated} updated, {unchanged} unchanged, {removed} removed.",
     },
+    "import_confirm_replace": {
+        "ja": "{file} で事実の表全体を置き換えますか？ 追加 {added}件、更新 {updated}件、変更なし {unchanged}件、"
+        "削除 {removed}件（削除した事実は /undo で戻せます）。",
+        "en": "Replace the whole fact table with {file}? {added} added, {updated} updated, {unchanged} unchanged, "
+        "{removed} deleted (/undo brings deleted facts back).",
+    },
+    "import_offer": {
+        "ja": "{file} は事実ファイルです。インポートすると、追加 {added}件、更新 {updated}件、変更なし {unchanged}件"
+        "になります。インポートしますか？",
+        "en": "{file} is a fact file. Importing it would add {added}, update {updated} and leave {unchanged} "
+        "unchanged. Import it?",
+    },
+    "import_expired": {
+        "ja": "このインポートは期限切れです。もう一度ファイルを送ってください。",
+        "en": "This import has expired; please send the file again.",
+    },
+    "button_import": {"ja": "インポートする", "en": "Import"},
+    "button_replace": {"ja": "置き換える", "en": "Replace"},
     "export_caption": {
         "ja": "{count}件の事実。このファイルはそのまま /import できます。",
         "en": "{count} facts. /import accepts this file unchanged.",
