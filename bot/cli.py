@@ -59,6 +59,7 @@ def _parser() -> argparse.ArgumentParser:
 
     export = commands.add_parser("export", help="export all facts to a JSON or CSV file ('-' for stdout)")
     export.add_argument("file", help="*.json or *.csv, or - to print JSON")
+    export.add_argument("--force", action="store_true", help="overwrite the file if it exists")
     export.set_defaults(command=export_file)
     return parser
 
@@ -88,6 +89,8 @@ def run_bot(args: argparse.Namespace, settings: Settings) -> int:
 
 def ask_questions(args: argparse.Namespace, settings: Settings) -> int:
     """Answer the question(s) the way the bot would, as text or JSON lines."""
+    if args.question and not " ".join(args.question).strip():
+        raise CliError("the question is empty; ask one, e.g. factbot ask \"how many soldiers?\"")
     store = open_store(settings)
     matcher = build_matcher(store)
     questions: Iterable[str] = [" ".join(args.question)] if args.question else _stdin_lines()
@@ -106,14 +109,19 @@ def _stdin_lines() -> Iterable[str]:
             yield line.rstrip("\r\n")
 
 
+NO_MATCH_REASONS = {"unknown": "no_match", "too_long": "too_long", "greeting": "small_talk", "thanks": "small_talk"}
+"""Why `ask --json` has no match, by the kind of answer: scripts can tell a miss from small talk."""
+
+
 def answer_json(answer: Answer) -> dict[str, object]:
-    """The `ask --json` shape: question, match (score and every fact field) or null, suggestions."""
+    """The `ask --json` shape: question, match (score and every fact field) or null with the reason, suggestions."""
     match = None
     if answer.kind == "fact" and answer.fact is not None:
         match = {"score": answer.score, "fact": answer.fact.model_dump(mode="json")}
     return {
         "question": answer.question,
         "match": match,
+        "reason": None if match else NO_MATCH_REASONS[answer.kind],
         "suggestions": [fact.question for fact in answer.suggestions],
     }
 
@@ -142,13 +150,18 @@ def import_file(args: argparse.Namespace, settings: Settings) -> int:
 
 def export_file(args: argparse.Namespace, settings: Settings) -> int:
     """Write every live fact to a file that `factbot import` accepts unchanged."""
+    path = None if args.file == "-" else Path(args.file)
+    file_format = "json" if path is None else format_from_name(path.name)
+    if file_format is None:
+        raise CliError(f"cannot tell the format from the name {path.name!r}: end it in .json or .csv (or use - for JSON)")
+    if path is not None and path.exists() and not args.force:
+        raise CliError(f"{path} already exists; add --force to overwrite it")
     facts = open_store(settings).all()
-    if args.file == "-":
+    if path is None:
         sys.stdout.write(write_facts(facts, "json"))
         return 0
-    path = Path(args.file)
     try:
-        path.write_text(write_facts(facts, format_from_name(path.name) or "json"), encoding="utf-8", newline="")
+        path.write_text(write_facts(facts, file_format), encoding="utf-8", newline="")
     except OSError as error:
         raise CliError(f"cannot write {path}: {error.strerror}") from None
     print(f"exported {len(facts)} facts to {path}")
