@@ -30,6 +30,7 @@ def open_store(settings: Settings) -> FactStore:
 
 def build_matcher(store: FactStore) -> Matcher:
     """A matcher over the stored facts that follows every later change to the store."""
+    store.sync()  # what was changed before now is in store.all(); only later changes need applying
     matcher = Matcher(store.all())
     store.subscribe(matcher.apply)
     return matcher

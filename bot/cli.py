@@ -95,6 +95,7 @@ def ask_questions(args: argparse.Namespace, settings: Settings) -> int:
     matcher = build_matcher(store)
     questions: Iterable[str] = [" ".join(args.question)] if args.question else _stdin_lines()
     for question in questions:
+        store.sync()  # a long-running `ask` on stdin sees what the bot or another process changed meanwhile
         answer = answer_question(question, matcher, preferred_lang(question, None))
         if args.json:
             print(json.dumps(answer_json(answer), ensure_ascii=False), flush=True)

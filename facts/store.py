@@ -98,7 +98,10 @@ class FactStore:
         if self.path != ":memory:":
             self.db.enable_wal()
         self._listeners: list[ChangeListener] = []
+        self._data_version, self._audit_seen = -1, 0
         self._create_schema()
+        self._data_version = self._read_data_version()
+        self._audit_seen = self.db.execute("select coalesce(max(id), 0) from audit").fetchone()[0]
 
     def close(self) -> None:
         self.db.close()
@@ -151,18 +154,55 @@ class FactStore:
             yield
             return
         self.db.conn.execute("BEGIN IMMEDIATE")
+        # Nobody else committed since `sync` last looked, and nobody can until this
+        # commits: the audit rows up to the end of it are all seen.
+        caught_up = self._read_data_version() == self._data_version
         try:
             yield
         except BaseException:
             self.db.conn.rollback()
             raise
         self.db.conn.commit()
+        if caught_up:
+            self._audit_seen = self.db.execute("select coalesce(max(id), 0) from audit").fetchone()[0]
 
     # -- listeners --------------------------------------------------------------
 
     def subscribe(self, listener: ChangeListener) -> None:
         """Call `listener(before, after)` after every committed change to a fact."""
         self._listeners.append(listener)
+
+    def sync(self) -> int:
+        """Tell listeners about changes other connections committed since this one last looked.
+
+        Another bot process, the CLI or a script may change the file; this is
+        what keeps a running bot's matcher in step with them. When nothing changed
+        it costs one ``PRAGMA data_version`` (which moves only for other
+        connections' commits). Each fact changed since is reported once, as
+        (its state before the last of those changes, its state now); this
+        connection's own changes may be reported again, which listeners take as a
+        no-op. Returns how many facts were reported.
+        """
+        version = self._read_data_version()
+        if version == self._data_version:
+            return 0
+        self._data_version = version
+        last_before: dict[int, str | None] = {}
+        for row in self.db.query(
+            "select id, fact_id, before from audit where id > ? order by id", [self._audit_seen]
+        ):
+            last_before[row["fact_id"]] = row["before"]
+            self._audit_seen = row["id"]
+        changes = [
+            (Fact.model_validate_json(before) if before else None, self._live(fact_id))
+            for fact_id, before in last_before.items()
+        ]
+        changes = [(before, after) for before, after in changes if before is not None or after is not None]
+        self._notify(changes)
+        return len(changes)
+
+    def _read_data_version(self) -> int:
+        return self.db.execute("pragma data_version").fetchone()[0]
 
     def _notify(self, changes: list[tuple[Fact | None, Fact | None]]) -> None:
         for before, after in changes:
