@@ -29,7 +29,7 @@ from facts.model import (
     FactData,
     join_list,
 )
-from facts.store import AuditEntry
+from facts.store import SYNONYMS, AuditEntry
 
 PAGE_SIZE = 10
 MAX_IMPORT_BYTES = 1024 * 1024
@@ -258,32 +258,41 @@ def field_changes(before: Fact | None, after: Fact | None) -> list[FieldChange]:
 
 @dataclass(frozen=True)
 class HistoryItem:
-    """One line of /history: who did what to which fact, when, and which fields changed."""
+    """One line of /history: who did what to which fact (or synonym group), when, and which fields changed."""
 
     at: datetime
     actor: str
     action: str
     fact_id: int
     question: str
+    """The fact's question, or the synonym group's terms (`a = b = c`)."""
     changes: list[FieldChange]
     undone: bool
+    kind: str = "fact"
 
 
 def history_items(entries: list[AuditEntry]) -> list[HistoryItem]:
     """Audit entries as history lines; adds and deletes name the fact instead of listing fields."""
     items = []
     for entry in entries:
-        fact = entry.after or entry.before
+        subject = entry.after or entry.before
         both = entry.before is not None and entry.after is not None
+        if entry.kind == SYNONYMS:
+            title = subject.text() if subject is not None else ""
+            changes = [FieldChange("terms", entry.before.text(), entry.after.text())] if both else []
+        else:
+            title = subject.question if subject is not None else ""
+            changes = field_changes(entry.before, entry.after) if both else []
         items.append(
             HistoryItem(
                 at=entry.at,
                 actor=entry.actor,
                 action=entry.action,
                 fact_id=entry.fact_id,
-                question=fact.question if fact is not None else "",
-                changes=field_changes(entry.before, entry.after) if both else [],
+                question=title,
+                changes=changes,
                 undone=entry.undone,
+                kind=entry.kind,
             )
         )
     return items

@@ -14,12 +14,17 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
 
-from pydantic import Field, field_validator
+from pydantic import Field, ValidationError, field_validator
 
+from facts.lang import Lang
+from facts.messages import message
 from facts.model import LIST_SEPARATOR, StrictModel
 
 MAX_TERM_CHARS = 100
 MAX_TERMS = 50
+TOO_FEW_REASON = "a group needs at least two different terms"
+SEPARATOR_REASON = "a term may not contain '|' or '='"
+LONG_REASON = f"a term may be at most {MAX_TERM_CHARS} characters long"
 TERM_SEPARATOR = "="
 """`/synonym add North Korea = DPRK = 北朝鮮`."""
 
@@ -32,7 +37,7 @@ def term_key(term: str) -> str:
 class SynonymTerms(StrictModel):
     """A group's terms as a person writes them: at least two different ones."""
 
-    terms: list[str] = Field(min_length=2, max_length=MAX_TERMS)
+    terms: list[str] = Field(max_length=MAX_TERMS)
 
     @field_validator("terms", mode="before")
     @classmethod
@@ -55,12 +60,14 @@ class SynonymTerms(StrictModel):
     @field_validator("terms")
     @classmethod
     def _writable(cls, terms: list[str]) -> list[str]:
-        """A term must survive the command and CSV forms it is written in."""
+        """Two terms at least, and each must survive the command and CSV forms it is written in."""
+        if len(terms) < 2:
+            raise ValueError(TOO_FEW_REASON)
         for term in terms:
             if LIST_SEPARATOR in term or TERM_SEPARATOR in unicodedata.normalize("NFKC", term):
-                raise ValueError(f"a term may not contain '{LIST_SEPARATOR}' or '{TERM_SEPARATOR}': {term!r}")
+                raise ValueError(f"{SEPARATOR_REASON}: {term!r}")
             if len(term) > MAX_TERM_CHARS:
-                raise ValueError(f"a term may be at most {MAX_TERM_CHARS} characters long")
+                raise ValueError(f"{LONG_REASON}: {term[:20]!r}…")
         return terms
 
 
@@ -105,6 +112,24 @@ def search_groups(groups: list[SynonymGroup], text: str) -> list[SynonymGroup]:
     if not key:
         return list(groups)
     return [group for group in groups if any(key in term_key(term) for term in group.terms)]
+
+
+def explain_terms(error: ValidationError, lang: Lang) -> str:
+    """Why terms are not a valid group, in the admin's language."""
+    reasons = []
+    for item in error.errors():
+        text = str((item.get("ctx") or {}).get("error", item["msg"]))
+        if text == TOO_FEW_REASON:
+            reasons.append(message("reason_too_few_terms", lang))
+        elif text.startswith(SEPARATOR_REASON):
+            reasons.append(message("reason_term_separator", lang) + text.removeprefix(SEPARATOR_REASON))
+        elif text.startswith(LONG_REASON):
+            reasons.append(message("reason_term_too_long", lang, max=MAX_TERM_CHARS) + text.removeprefix(LONG_REASON))
+        elif item["type"] == "too_long":
+            reasons.append(message("reason_too_many", lang, max=MAX_TERMS))
+        else:
+            reasons.append(str(item["msg"]).removeprefix("Value error, "))
+    return "; ".join(reasons)
 
 
 # -- the /synonym command ---------------------------------------------------------------------

@@ -2,7 +2,8 @@
 
 `/import` then the document, or the document with the caption `/import`.
 `/import replace` makes the table exactly the file (missing facts are marked
-deleted, so /undo brings them back).
+deleted, so /undo brings them back); a file with synonyms replaces those too.
+A synonyms CSV (from `/export csv`) is imported on its own, the same way.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from telegram.ext import Application, CommandHandler, ConversationHandler, Messa
 
 from facts.admin_render import with_lines_html
 from facts.curation import CurationError, check_import_size, import_format
-from facts.io import FactFileError, read_facts
+from facts.io import FactFileError, read_fact_file
 from facts.lang import Lang
 from facts.messages import message
 from handlers.admin import actor, admin_lang, admin_only, command_text, reply_html
@@ -56,26 +57,36 @@ async def _import(update: Update, context: FactbotContext, lang: Lang, replace: 
         file = await document.get_file()
         content = bytes(await file.download_as_bytearray())
         check_import_size(content)
-        facts = read_facts(content, file_format)
+        fact_file = read_fact_file(content, file_format)
     except CurationError as error:
         await update.effective_message.reply_text(error.text(lang))
         return
     except FactFileError as error:
         await reply_html(update, with_lines_html(message("import_failed", lang), error.problems, lang))
         return
-    report = context.store.import_facts(facts, actor(update), replace=replace)
-    name = document.file_name or "file"
-    await update.effective_message.reply_text(
-        message(
-            "import_done",
-            lang,
-            file=name,
-            added=report.added,
-            updated=report.updated,
-            unchanged=report.unchanged,
-            removed=report.removed,
-        )
+    report = context.store.import_facts(
+        fact_file.facts, actor(update), replace=replace, synonyms=fact_file.synonyms
     )
+    name = document.file_name or "file"
+    done = message(
+        "import_done",
+        lang,
+        file=name,
+        added=report.added,
+        updated=report.updated,
+        unchanged=report.unchanged,
+        removed=report.removed,
+    )
+    if report.synonyms:
+        done += "\n" + message(
+            "import_done_synonyms",
+            lang,
+            added=report.synonyms_added,
+            updated=report.synonyms_updated,
+            unchanged=report.synonyms_unchanged,
+            removed=report.synonyms_removed,
+        )
+    await update.effective_message.reply_text(done)
 
 
 async def ask_for_document(update: Update, context: FactbotContext) -> int:
