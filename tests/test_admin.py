@@ -58,6 +58,8 @@ async def test_admin_adds_a_fact_step_by_step_and_a_user_then_gets_it(admin: Cha
     [reply] = await admin.say("2024-11-30")
     assert "Other ways to ask it" in reply.text
     [reply] = await admin.say("Pyongyang subway stations | 平壌の地下鉄の駅の数")
+    assert "The question in Japanese too, so people asking in Japanese find it? /skip if not." == reply.text
+    [reply] = await admin.say("/skip")
     assert "language" in reply.text and "'English'" in reply.text
     assert [("Japanese", "addlang:ja"), ("English", "addlang:en")] == reply.buttons
 
@@ -97,7 +99,7 @@ async def test_required_steps_cannot_be_skipped_and_cancel_saves_nothing(admin: 
 async def test_cancel_button_at_the_preview_saves_nothing(admin: Chat, store: FactStore) -> None:
     count = store.count()
     await admin.say("/add")
-    for answer in ["北朝鮮の首都は？", "平壌です。", "/skip", "https://example.org/capital", "百科事典", "/skip"]:
+    for answer in ["北朝鮮の首都は？", "平壌です。", "/skip", "https://example.org/capital", "百科事典", "/skip", "/skip"]:
         await admin.say(answer)
     [lang_prompt] = await admin.say("/skip")
     assert "'Japanese' (from the question)" in lang_prompt.text
