@@ -2,6 +2,8 @@
 
 `/synonym add DPRK = North Korea` changes what the very next question
 matches (the store tells the matcher); `/undo` takes it back like any change.
+Replies are in the admin's Telegram language, not in the language of the terms,
+since a group often mixes both (`subway = 地下鉄`).
 """
 
 from __future__ import annotations
@@ -14,8 +16,8 @@ from facts.admin_render import synonym_change_text, synonyms_html
 from facts.messages import message
 from facts.store import SynonymNotFound
 from facts.synonyms import SynonymUsage, explain_terms, parse_synonym_command, search_groups
-from handlers.admin import actor, admin_lang, admin_only, command_text, reply_html
-from handlers.context import FactbotContext
+from handlers.admin import actor, admin_only, command_text, reply_html
+from handlers.context import FactbotContext, user_lang
 
 SYNONYM_COMMANDS = {
     "synonyms": {"en": "List or search synonyms: /synonyms [text]", "ja": "同義語の一覧・検索: /synonyms [語句]"},
@@ -31,13 +33,13 @@ async def list_synonyms(update: Update, context: FactbotContext) -> None:
     """List the synonym groups, or those with a term containing the text: `/synonyms [text]`."""
     query = command_text(update)
     groups = search_groups(context.store.synonym_groups(), query)
-    await reply_html(update, synonyms_html(groups, query, admin_lang(update)))
+    await reply_html(update, synonyms_html(groups, query, user_lang(update)))
 
 
 @admin_only
 async def change_synonyms(update: Update, context: FactbotContext) -> None:
     """`/synonym add TERM = OTHER [= …]` or `/synonym delete TERM|#ID`; anything else gets the usage."""
-    lang = admin_lang(update)
+    lang = user_lang(update)  # not the terms' language: a group often mixes both
     reply = update.effective_message.reply_text
     try:
         command = parse_synonym_command(command_text(update))
