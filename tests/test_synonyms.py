@@ -359,3 +359,19 @@ def test_two_matchers_with_different_synonyms_do_not_mix(seeded_store: FactStore
 
     plain.set_synonyms([["subway", "metro"]])
     assert metro.id == plain.match("how many stations does the subway have?").best.fact.id
+
+
+def test_a_database_from_before_synonyms_opens_with_its_history_intact(tmp_path: Path) -> None:
+    store = FactStore(tmp_path / "facts.db")
+    fact = store.add(FactData(question="Q?", answer="A.", source_url=METRO_URL, source_title="T"), actor="a")
+    store.db.execute("alter table audit drop column kind")  # the audit table as it was before synonyms
+    store.db.execute("drop table synonyms")
+    store.close()
+
+    reopened = FactStore(tmp_path / "facts.db")
+    reopened.add_synonyms(["metro", "subway"], actor="a")
+
+    assert [("synonyms", "add"), ("fact", "add")] == [(e.kind, e.action) for e in reopened.history()]
+    assert [fact.id] == [entry.fact_id for entry in reopened.history(fact.id)]
+    reopened.undo_last("a")
+    assert [] == terms(reopened)
