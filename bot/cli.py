@@ -157,23 +157,24 @@ def import_file(args: argparse.Namespace, settings: Settings) -> int:
                 print(f"  {problem}", file=sys.stderr)
             return 1
     whole = FactFile(
-        [fact for file in files for fact in file.facts],
+        next((file.facts for file in files if file.facts is not None), None),
         next((file.synonyms for file in reversed(files) if file.synonyms is not None), None),
     )
     store = open_store(settings)
     report = store.import_facts(
         whole.facts, actor=f"cli:{getpass.getuser()}", replace=args.replace, synonyms=whole.synonyms
     )
-    line = (
-        f"imported {' and '.join(map(str, paths))}: {report.added} added, {report.updated} updated, "
-        f"{report.unchanged} unchanged, {report.removed} removed"
-    )
+    counts = []
+    if report.facts:
+        counts.append(
+            f"{report.added} added, {report.updated} updated, {report.unchanged} unchanged, {report.removed} removed"
+        )
     if report.synonyms:
-        line += (
-            f"; synonym groups: {report.synonyms_added} added, {report.synonyms_updated} merged, "
+        counts.append(
+            f"synonym groups: {report.synonyms_added} added, {report.synonyms_updated} merged, "
             f"{report.synonyms_unchanged} unchanged, {report.synonyms_removed} removed"
         )
-    print(line)
+    print(f"imported {' and '.join(map(str, paths))}: {'; '.join(counts)}")
     return 0
 
 

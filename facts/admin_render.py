@@ -13,7 +13,7 @@ from facts.lang import Lang
 from facts.messages import message
 from facts.model import Fact
 from facts.render import escape
-from facts.store import SynonymChange
+from facts.store import ImportReport, SynonymChange
 from facts.synonyms import SynonymGroup
 
 MAX_MESSAGE_CHARS = 4096
@@ -148,3 +148,32 @@ def synonym_change_text(change: SynonymChange, target: str, lang: Lang) -> str:
     if change.merged_ids:
         text += "\n" + message("synonym_merged_groups", lang, ids=", ".join(f"#{i}" for i in change.merged_ids))
     return text
+
+
+def import_report_text(report: ImportReport, file: str, lang: Lang) -> str:
+    """What an import did: the fact counts (if the file had facts), then the synonym counts (if it had synonyms)."""
+    lines = [
+        message(
+            "import_done",
+            lang,
+            file=file,
+            added=report.added,
+            updated=report.updated,
+            unchanged=report.unchanged,
+            removed=report.removed,
+        )
+        if report.facts
+        else message("import_done_file", lang, file=file)
+    ]
+    if report.synonyms:
+        lines.append(
+            message(
+                "import_done_synonyms",
+                lang,
+                added=report.synonyms_added,
+                updated=report.synonyms_updated,
+                unchanged=report.synonyms_unchanged,
+                removed=report.synonyms_removed,
+            )
+        )
+    return "\n".join(lines)

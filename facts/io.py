@@ -61,15 +61,15 @@ def guess_format(filename: str, content: bytes = b"") -> FileFormat:
 
 @dataclass(frozen=True)
 class FactFile:
-    """What a file holds: facts, and synonym groups (None: the file says nothing about synonyms)."""
+    """What a file holds: facts and synonym groups (either None: the file says nothing about them)."""
 
-    facts: list[Fact]
+    facts: list[Fact] | None
     synonyms: list[list[str]] | None = None
 
 
 def read_facts(content: bytes, file_format: FileFormat) -> list[Fact]:
     """The facts of a whole file (see `read_fact_file`)."""
-    return read_fact_file(content, file_format).facts
+    return read_fact_file(content, file_format).facts or []
 
 
 def read_fact_file(content: bytes, file_format: FileFormat) -> FactFile:
@@ -84,13 +84,13 @@ def read_fact_file(content: bytes, file_format: FileFormat) -> FactFile:
     if file_format == "json":
         rows, synonym_rows = _json_sections(text)
     elif _csv_header(text) == [SYNONYMS_COLUMN]:
-        rows, synonym_rows = [], _synonym_csv_rows(text)
+        rows, synonym_rows = None, _synonym_csv_rows(text)
     else:
         rows, synonym_rows = _csv_rows(text), None
     if not rows and not synonym_rows:
         raise FactFileError(["the file has no facts in it"])
     problems: list[str] = []
-    facts = _checked_facts(rows, problems)
+    facts = _checked_facts(rows, problems) if rows is not None else None
     synonyms = _checked_synonyms(synonym_rows, problems) if synonym_rows is not None else None
     if problems:
         extra = len(problems) - MAX_REPORTED_ERRORS
@@ -143,8 +143,8 @@ def _checked_synonyms(rows: list[Any], problems: list[str]) -> list[list[str]]:
     return groups
 
 
-def _json_sections(text: str) -> tuple[list[Any], list[Any] | None]:
-    """The fact rows and (if the file has that section) the synonym groups of a JSON file."""
+def _json_sections(text: str) -> tuple[list[Any] | None, list[Any] | None]:
+    """The fact rows and the synonym groups of a JSON file (None for a section it does not have)."""
     try:
         data = json.loads(text)
     except json.JSONDecodeError as error:
@@ -156,8 +156,8 @@ def _json_sections(text: str) -> tuple[list[Any], list[Any] | None]:
     unknown = sorted(data.keys() - {"facts", "synonyms"})
     if unknown:
         raise FactFileError([f"unknown section(s): {', '.join(unknown)}; expected: facts, synonyms"])
-    facts, synonyms = data.get("facts", []), data.get("synonyms")
-    if not isinstance(facts, list):
+    facts, synonyms = data.get("facts"), data.get("synonyms")
+    if facts is not None and not isinstance(facts, list):
         raise FactFileError(['"facts" must be a list of facts'])
     if synonyms is not None and not isinstance(synonyms, list):
         raise FactFileError(['"synonyms" must be a list of groups, each a list of terms'])

@@ -316,6 +316,7 @@ MESSAGES: dict[str, dict[Lang, str]] = {
         "en": "Can't undo: synonym group #{id} was changed again since, or one of its terms is in another group now. "
         "See /synonyms.",
     },
+    "import_done_file": {"ja": "{file} をインポートしました。", "en": "Imported {file}."},
     "import_done_synonyms": {
         "ja": "同義語グループ: 追加 {added}件、統合 {updated}件、変更なし {unchanged}件、削除 {removed}件。",
         "en": "Synonym groups: {added} added, {updated} merged, {unchanged} unchanged, {removed} removed.",

@@ -81,8 +81,8 @@ class AuditEntry:
     actor: str
     action: str
     fact_id: int
-    before: Any
-    after: Any
+    before: Fact | SynonymGroup | None
+    after: Fact | SynonymGroup | None
     undone: bool
     kind: str = FACT
 
@@ -113,6 +113,8 @@ class ImportReport:
     updated: int
     unchanged: int
     removed: int
+    facts: bool = True
+    """Whether the file carried facts (a synonyms CSV does not); the counts above are of facts."""
     synonyms: bool = False
     """Whether the file carried synonyms; the counts below are of synonym groups."""
     synonyms_added: int = 0
@@ -345,7 +347,7 @@ class FactStore:
 
     def import_facts(
         self,
-        facts: list[Fact],
+        facts: list[Fact] | None,
         actor: str,
         replace: bool = False,
         synonyms: list[list[str]] | None = None,
@@ -358,7 +360,10 @@ class FactStore:
         `synonyms` None means the file had none to say (an older file): the stored
         groups are left alone even with `replace`; a list is merged in like
         `add_synonyms`, or with `replace` becomes exactly the stored groups.
+        Likewise `facts` None (a file of synonyms only) leaves the facts alone.
         """
+        given = facts is not None
+        facts = facts or []
         now = _now()
         change_id = uuid.uuid4().hex
         changes: list[tuple[Fact | None, Fact | None]] = []
@@ -366,7 +371,7 @@ class FactStore:
         synonym_counts: Counter[str] = Counter()
         with self._write():
             incoming_ids = {fact.id for fact in facts if fact.id is not None}
-            if replace:
+            if replace and given:
                 for stored in self.all():
                     if stored.id not in incoming_ids:
                         self.db["facts"].update(stored.id, {"deleted_at": now.isoformat()})
@@ -402,6 +407,7 @@ class FactStore:
             updated=updated,
             unchanged=unchanged,
             removed=removed,
+            facts=given,
             synonyms=synonyms is not None,
             synonyms_added=synonym_counts["added"],
             synonyms_updated=synonym_counts["merged"],

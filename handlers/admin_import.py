@@ -13,7 +13,7 @@ import re
 from telegram import Update
 from telegram.ext import Application, CommandHandler, ConversationHandler, MessageHandler, filters
 
-from facts.admin_render import with_lines_html
+from facts.admin_render import import_report_text, with_lines_html
 from facts.curation import CurationError, check_import_size, import_format
 from facts.io import FactFileError, read_fact_file
 from facts.lang import Lang
@@ -67,26 +67,7 @@ async def _import(update: Update, context: FactbotContext, lang: Lang, replace: 
     report = context.store.import_facts(
         fact_file.facts, actor(update), replace=replace, synonyms=fact_file.synonyms
     )
-    name = document.file_name or "file"
-    done = message(
-        "import_done",
-        lang,
-        file=name,
-        added=report.added,
-        updated=report.updated,
-        unchanged=report.unchanged,
-        removed=report.removed,
-    )
-    if report.synonyms:
-        done += "\n" + message(
-            "import_done_synonyms",
-            lang,
-            added=report.synonyms_added,
-            updated=report.synonyms_updated,
-            unchanged=report.synonyms_unchanged,
-            removed=report.synonyms_removed,
-        )
-    await update.effective_message.reply_text(done)
+    await update.effective_message.reply_text(import_report_text(report, document.file_name or "file", lang))
 
 
 async def ask_for_document(update: Update, context: FactbotContext) -> int:

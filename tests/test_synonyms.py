@@ -375,3 +375,24 @@ def test_a_database_from_before_synonyms_opens_with_its_history_intact(tmp_path:
     assert [fact.id] == [entry.fact_id for entry in reopened.history(fact.id)]
     reopened.undo_last("a")
     assert [] == terms(reopened)
+
+
+async def test_replacing_from_a_synonyms_file_leaves_the_facts_alone(admin: Chat, store: FactStore) -> None:
+    facts = store.all()
+    sidecar = "terms\nmetro | subway\n".encode()
+
+    [done] = await admin.send_document(sidecar, "facts.synonyms.csv", caption="/import replace")
+
+    assert "Imported facts.synonyms.csv.\nSynonym groups: 1 added, 0 merged, 0 unchanged, 5 removed." == done.text
+    assert [["metro", "subway"]] == terms(store)
+    assert facts == store.all()
+
+
+def test_a_json_file_of_synonyms_only_leaves_the_facts_alone(seeded_store: FactStore) -> None:
+    facts = seeded_store.all()
+    file = read_fact_file(b'{"synonyms": [["metro", "subway"]]}', "json")
+
+    report = seeded_store.import_facts(file.facts, actor="b", replace=True, synonyms=file.synonyms)
+
+    assert file.facts is None and not report.facts
+    assert facts == seeded_store.all() and [["metro", "subway"]] == terms(seeded_store)
