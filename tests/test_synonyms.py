@@ -163,7 +163,7 @@ async def test_non_admins_cannot_see_or_change_synonyms(chat: Chat, store: FactS
 async def test_a_japanese_admin_is_answered_in_japanese(chat: Chat) -> None:
     admin = chat.as_user(ADMIN_ID, language="ja")
 
-    [added] = await admin.say("/synonym add メトロ = 地下鉄")
+    [added] = await admin.say("/synonym add メトロ＝地下鉄")  # a full-width = as a Japanese keyboard types it
     [listed] = await admin.say("/synonyms メトロ")
     [usage] = await admin.say("/synonym")
 
