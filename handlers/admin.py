@@ -38,11 +38,11 @@ from facts.curation import (
     parse_id,
     search_facts,
 )
-from facts.io import write_facts
+from facts.io import synonyms_csv_name, write_fact_file, write_synonyms_csv
 from facts.lang import Lang, client_lang
 from facts.messages import message
 from facts.render import escape, fact_html
-from facts.store import FactNotFound, UndoConflict
+from facts.store import SYNONYMS, FactNotFound, UndoConflict
 from handlers.context import FactbotContext, user_lang
 from handlers.user import NO_PREVIEW
 
@@ -301,7 +301,8 @@ async def undo_last(update: Update, context: FactbotContext) -> None:
     try:
         entries = context.store.undo_last(actor(update))
     except UndoConflict as error:
-        await update.effective_message.reply_text(message("undo_conflict", lang, id=error.fact_id))
+        conflict = "undo_conflict_synonyms" if error.kind == SYNONYMS else "undo_conflict"
+        await update.effective_message.reply_text(message(conflict, lang, id=error.fact_id))
         return
     if not entries:
         await update.effective_message.reply_text(message("undo_nothing", lang))
@@ -314,16 +315,29 @@ async def undo_last(update: Update, context: FactbotContext) -> None:
 
 @admin_only
 async def export_facts(update: Update, context: FactbotContext) -> None:
-    """Send the whole table as a JSON document (`/export csv`: CSV) that /import accepts."""
+    """Send the facts and synonyms as one JSON document that /import accepts.
+
+    `/export csv`: the facts as CSV, then the synonyms as a second CSV document.
+    """
     lang = admin_lang(update)
     file_format = "csv" if command_text(update).lower() == "csv" else "json"
     facts = context.store.all()
-    stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
-    await update.effective_message.reply_document(
-        document=write_facts(facts, file_format).encode("utf-8"),
-        filename=f"facts-{stamp}.{file_format}",
-        caption=message("export_caption", lang, count=len(facts)),
+    synonyms = [group.terms for group in context.store.synonym_groups()]
+    name = f"facts-{datetime.now(UTC).strftime('%Y%m%d-%H%M%S')}.{file_format}"
+    caption = (
+        message("export_caption", lang, count=len(facts))
+        if file_format == "csv"
+        else message("export_caption_synonyms", lang, count=len(facts), synonyms=len(synonyms))
     )
+    await update.effective_message.reply_document(
+        document=write_fact_file(facts, synonyms, file_format).encode("utf-8"), filename=name, caption=caption
+    )
+    if file_format == "csv":
+        await update.effective_message.reply_document(
+            document=write_synonyms_csv(synonyms).encode("utf-8"),
+            filename=synonyms_csv_name(name),
+            caption=message("export_synonyms_csv_caption", lang, synonyms=len(synonyms)),
+        )
 
 
 @admin_only

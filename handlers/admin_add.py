@@ -27,10 +27,12 @@ from facts.curation import (
     GUIDED_STEPS,
     CurationError,
     FieldInvalid,
-    check_field,
+    TRANSLATION,
     draft_fact,
     explain,
+    other_lang,
     parse_add_line,
+    take_step,
 )
 from facts.lang import Lang, detect_lang
 from facts.messages import message
@@ -86,7 +88,7 @@ async def receive_value(update: Update, context: FactbotContext) -> int:
     if step.field == "lang":
         raw = raw.strip().lower()
     try:
-        state["draft"][step.field] = check_field(step.field, raw)
+        take_step(state["draft"], step, raw)
     except FieldInvalid as error:
         reason = "; ".join(explain(error.errors, state["lang"]))
         await _say(update, message("add_invalid", state["lang"], reason=reason))
@@ -152,6 +154,10 @@ async def _ask(update: Update, context: FactbotContext) -> None:
     state = context.user_data["add"]
     step = GUIDED_STEPS[state["step"]]
     lang = state["lang"]
+    if step.field == TRANSLATION:
+        other = message(f"lang_{other_lang(state['draft']['question'])}", lang)
+        await _say(update, message(step.prompt, lang, other=other))
+        return
     if step.field != "lang":
         await _say(update, message(step.prompt, lang))
         return

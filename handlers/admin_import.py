@@ -2,9 +2,10 @@
 
 `/import` then the document, or the document with the caption `/import`.
 `/import replace` makes the table exactly the file (missing facts are marked
-deleted, so /undo brings them back), after the admin confirms the counts.
-A fact file an admin sends without `/import` is checked the same way and
-imported only if they press Import.
+deleted, so /undo brings them back; a file with synonyms replaces those too),
+after the admin confirms the counts. A synonyms CSV (from `/export csv`) is
+imported on its own, the same way. A fact file an admin sends without
+`/import` is checked the same way and imported only if they press Import.
 """
 
 from __future__ import annotations
@@ -23,12 +24,11 @@ from telegram.ext import (
     filters,
 )
 
-from facts.admin_render import with_lines_html
+from facts.admin_render import import_report_text, with_lines_html
 from facts.curation import CurationError, check_import_size, import_format
-from facts.io import FactFileError, read_facts
+from facts.io import FactFile, FactFileError, read_fact_file
 from facts.lang import Lang
 from facts.messages import message
-from facts.model import Fact
 from facts.store import ImportReport
 from handlers.admin import actor, admin_lang, admin_only, command_text, reply_html
 from handlers.context import FactbotContext, user_lang
@@ -66,19 +66,19 @@ async def receive_file(update: Update, context: FactbotContext) -> int:
 
 async def _import(update: Update, context: FactbotContext, lang: Lang, replace: bool) -> None:
     """Import the document at once, or (replacing the table) after the admin confirms the counts."""
-    facts = await _checked_facts(update, lang)
-    if facts is None:
+    fact_file = await _checked_file(update, lang)
+    if fact_file is None:
         return
     name = update.effective_message.document.file_name or "file"
     if replace:
-        await _ask_to_confirm(update, context, lang, name, facts, replace=True)
+        await _ask_to_confirm(update, context, lang, name, fact_file, replace=True)
         return
-    report = context.store.import_facts(facts, actor(update), replace=False)
-    await update.effective_message.reply_text(_done(lang, name, report))
+    report = context.store.import_facts(fact_file.facts, actor(update), replace=False, synonyms=fact_file.synonyms)
+    await update.effective_message.reply_text(import_report_text(report, name, lang))
 
 
-async def _checked_facts(update: Update, lang: Lang) -> list[Fact] | None:
-    """Every fact of the document, or None after telling the admin what is wrong with it."""
+async def _checked_file(update: Update, lang: Lang) -> FactFile | None:
+    """Every fact and synonym group of the document, or None after telling the admin what is wrong with it."""
     document = update.effective_message.document
     try:
         # Judge the size and kind before downloading anything.
@@ -86,7 +86,7 @@ async def _checked_facts(update: Update, lang: Lang) -> list[Fact] | None:
         file = await document.get_file()
         content = bytes(await file.download_as_bytearray())
         check_import_size(content)
-        return read_facts(content, file_format)
+        return read_fact_file(content, file_format)
     except CurationError as error:
         await update.effective_message.reply_text(error.text(lang))
     except FactFileError as error:
@@ -95,14 +95,13 @@ async def _checked_facts(update: Update, lang: Lang) -> list[Fact] | None:
 
 
 async def _ask_to_confirm(
-    update: Update, context: FactbotContext, lang: Lang, name: str, facts: list[Fact], replace: bool
+    update: Update, context: FactbotContext, lang: Lang, name: str, fact_file: FactFile, replace: bool
 ) -> None:
     """Show what importing would change, with Import / Cancel; nothing changes until Import is pressed."""
-    report = context.store.plan_import(facts, replace=replace)
+    report = context.store.plan_import(fact_file.facts, replace=replace)
     token = next(_tokens)
-    context.user_data["pending_import"] = {"token": token, "facts": facts, "replace": replace, "name": name}
-    counts = _counts(report)
-    text = message("import_confirm_replace" if replace else "import_offer", lang, file=name, **counts)
+    context.user_data["pending_import"] = {"token": token, "file": fact_file, "replace": replace, "name": name}
+    text = _confirmation(context, lang, name, fact_file, report, replace)
     buttons = InlineKeyboardMarkup.from_row(
         [
             InlineKeyboardButton(
@@ -131,8 +130,11 @@ async def confirm_import(update: Update, context: FactbotContext) -> None:
     if choice != "yes":
         await query.edit_message_text(message("cancelled", lang))
         return
-    report = context.store.import_facts(pending["facts"], actor(update), replace=pending["replace"])
-    await query.edit_message_text(_done(lang, pending["name"], report))
+    fact_file: FactFile = pending["file"]
+    report = context.store.import_facts(
+        fact_file.facts, actor(update), replace=pending["replace"], synonyms=fact_file.synonyms
+    )
+    await query.edit_message_text(import_report_text(report, pending["name"], lang))
 
 
 async def offer_import(update: Update, context: FactbotContext) -> None:
@@ -142,10 +144,26 @@ async def offer_import(update: Update, context: FactbotContext) -> None:
         await ask_for_text(update, context)
         return
     lang = admin_lang(update)
-    facts = await _checked_facts(update, lang)
-    if facts is not None:
+    fact_file = await _checked_file(update, lang)
+    if fact_file is not None:
         name = update.effective_message.document.file_name or "file"
-        await _ask_to_confirm(update, context, lang, name, facts, replace=False)
+        await _ask_to_confirm(update, context, lang, name, fact_file, replace=False)
+
+
+def _confirmation(
+    context: FactbotContext, lang: Lang, name: str, fact_file: FactFile, report: ImportReport, replace: bool
+) -> str:
+    """What importing the file would change: fact counts, then synonym groups, as a question."""
+    synonyms = {} if fact_file.synonyms is None else {
+        "count": len(fact_file.synonyms), "stored": len(context.store.synonym_groups())
+    }
+    if fact_file.facts is None:
+        return message("import_confirm_synonyms_replace" if replace else "import_offer_synonyms", lang, file=name,
+                       **synonyms)
+    lines = [message("import_confirm_replace" if replace else "import_offer", lang, file=name, **_counts(report))]
+    if synonyms:
+        lines.append(message("import_confirm_synonyms", lang, **synonyms))
+    return "\n".join(lines)
 
 
 def _counts(report: ImportReport) -> dict[str, Any]:
@@ -155,10 +173,6 @@ def _counts(report: ImportReport) -> dict[str, Any]:
         "unchanged": report.unchanged,
         "removed": report.removed,
     }
-
-
-def _done(lang: Lang, name: str, report: ImportReport) -> str:
-    return message("import_done", lang, file=name, **_counts(report))
 
 
 async def ask_for_document(update: Update, context: FactbotContext) -> int:

@@ -265,7 +265,7 @@ def test_export_does_not_overwrite_without_force(tmp_path: Path, capsys: pytest.
     code, out, _ = run_cli(capsys, "--db", str(tmp_path / "f.db"), "export", str(target), "--force")
 
     assert 0 == code and "exported" in out
-    assert json.loads(target.read_text(encoding="utf-8"))[0]["source_url"].startswith("https://")
+    assert json.loads(target.read_text(encoding="utf-8"))["facts"][0]["source_url"].startswith("https://")
 
 
 # -- buttons --------------------------------------------------------------------------------------------
@@ -273,7 +273,7 @@ def test_export_does_not_overwrite_without_force(tmp_path: Path, capsys: pytest.
 
 async def _walk_add_to_the_language_step(admin: Chat) -> Chat:
     for text in ["/add", "How long is the Pyongyang metro?", "About 22 km.", "/skip", METRO_URL, "Metro Guide",
-                 "/skip", "/skip"]:
+                 "/skip", "/skip", "/skip"]:  # no date, no other phrasings, none in the other language
         replies = await admin.say(text)
     return replies[-1]
 

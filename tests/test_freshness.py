@@ -102,3 +102,14 @@ def test_sync_reports_each_changed_fact_once_and_nothing_when_quiet(tmp_path: Pa
     here.update(fact.id, {"figure": "sixteen"}, actor="bot")  # its own change: heard as it happens, not again
     assert 0 == here.sync()
     assert 2 == len(heard)
+
+
+async def test_a_synonym_added_by_another_process_is_used_at_once(chat: Chat, store: FactStore) -> None:
+    store.add(FactData.model_validate(METRO), actor="tg:1001")
+    [before] = await chat.say("How many stations does the Pyongyang subway have?")
+
+    run_python(f"from facts.store import FactStore\nFactStore({store.path!r}).add_synonyms(['metro', 'subway'], 'cli')\n")
+    [after] = await chat.say("How many stations does the Pyongyang subway have?")
+
+    assert "16 stations" not in before.text
+    assert "<b>16 stations</b>" in after.text
