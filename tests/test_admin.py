@@ -6,7 +6,6 @@ import asyncio
 import json
 import logging
 
-import pytest
 
 from facts.io import write_fact_file, write_facts
 from facts.store import FactStore
@@ -14,17 +13,6 @@ from tests.conftest import ADMIN_ID, USER_ID, Chat
 from tests.fake_botapi import FakeBotApi
 
 METRO_URL = "https://example.org/pyongyang-metro"
-
-
-@pytest.fixture
-def admin(chat: Chat) -> Chat:
-    """A private chat with the admin (English Telegram client)."""
-    return chat.as_user(ADMIN_ID)
-
-
-@pytest.fixture
-def store(chat: Chat) -> FactStore:
-    return chat.app.bot_data["store"]
 
 
 def texts(replies) -> list[str]:

@@ -17,17 +17,6 @@ TROOPS_URL = "https://www.bbc.com/japanese/articles/cvgpjeekzywo"
 REUTERS_URL = "https://jp.reuters.com/world/ukraine/MR3R6J53GJMWBHWDGHF76PWQ6A-2024-10-15/"
 
 
-@pytest.fixture
-def admin(chat: Chat) -> Chat:
-    """A private chat with the admin, whose Telegram client is in English."""
-    return chat.as_user(ADMIN_ID)
-
-
-@pytest.fixture
-def store(chat: Chat) -> FactStore:
-    return chat.app.bot_data["store"]
-
-
 def answered_callbacks(chat: Chat) -> list[dict]:
     return [call.params for call in chat.api.sent("answerCallbackQuery")]
 

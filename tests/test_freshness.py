@@ -7,7 +7,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
 
 from facts.model import FactData
 from facts.store import FactStore
@@ -20,11 +19,6 @@ METRO = {
     "source_url": "https://example.org/pyongyang-metro",
     "source_title": "Metro Guide",
 }
-
-
-@pytest.fixture
-def store(chat: Chat) -> FactStore:
-    return chat.app.bot_data["store"]
 
 
 def run_python(code: str) -> None:

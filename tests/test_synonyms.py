@@ -20,16 +20,6 @@ SUBWAY_QUESTION = "how many subway stations are there in pyongyang?"
 NO_FACT = "Sorry, I don't have a sourced fact for that yet."
 
 
-@pytest.fixture
-def admin(chat: Chat) -> Chat:
-    return chat.as_user(ADMIN_ID)
-
-
-@pytest.fixture
-def store(chat: Chat) -> FactStore:
-    return chat.app.bot_data["store"]
-
-
 def terms(store: FactStore) -> list[list[str]]:
     return [group.terms for group in store.synonym_groups()]
 
