@@ -24,7 +24,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from facts.answers import answer_question  # noqa: E402
-from facts.io import bundled_seed  # noqa: E402
+from facts.io import bundled_seed, bundled_seed_synonyms  # noqa: E402
 from facts.lang import preferred_lang  # noqa: E402
 from facts.matcher import Matcher, MatcherSettings  # noqa: E402
 from facts.model import Fact  # noqa: E402
@@ -114,7 +114,8 @@ def seed_facts() -> list[Fact]:
 
 
 def factbot_predictor(facts: list[Fact], settings: MatcherSettings | None = None) -> Predictor:
-    matcher = Matcher(facts, settings)
+    # The seed article's domain synonyms live in its table, as in the bot.
+    matcher = Matcher(facts, settings, synonyms=bundled_seed_synonyms())
 
     def predict(text: str) -> tuple[str | None, float]:
         answer = answer_question(text, matcher, preferred_lang(text, None))

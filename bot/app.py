@@ -10,7 +10,7 @@ from telegram.ext import Application, ApplicationBuilder, ContextTypes
 from telegram.request import BaseRequest
 
 from bot.config import Settings
-from facts.io import bundled_seed
+from facts.io import bundled_seed, bundled_seed_synonyms
 from facts.matcher import Matcher
 from facts.questions_log import QuestionsLog
 from facts.store import FactStore
@@ -19,6 +19,7 @@ from handlers import (
     admin_add,
     admin_import,
     admin_stats,
+    admin_synonyms,
     admin_unanswered,
     errors,
     inline,
@@ -30,23 +31,22 @@ from handlers.context import FactbotContext
 
 log = logging.getLogger(__name__)
 
-ADMIN_MENU = {**admin.ADMIN_COMMANDS, **admin_unanswered.COMMANDS, **admin_stats.COMMANDS, **notify.COMMANDS}
-"""Every admin command for the admins' command menu: each module lists its own."""
-
 
 def open_store(settings: Settings) -> FactStore:
-    """Open the fact database, filling it with the bundled facts if it is brand new."""
+    """Open the fact database, filling it with the bundled facts and synonyms if it is brand new."""
     store = FactStore(settings.db)
-    added = store.seed(bundled_seed())
+    added = store.seed(bundled_seed(), bundled_seed_synonyms())
     if added:
         log.info("new database %s seeded with %d facts", settings.db, added)
     return store
 
 
 def build_matcher(store: FactStore) -> Matcher:
-    """A matcher over the stored facts that follows every later change to the store."""
-    matcher = Matcher(store.all())
+    """A matcher over the stored facts and synonyms that follows every later change to either."""
+    store.sync()  # what was changed before now is in store.all(); only later changes need applying
+    matcher = Matcher(store.all(), synonyms=[group.terms for group in store.synonym_groups()])
     store.subscribe(matcher.apply)
+    store.subscribe_synonyms(lambda groups: matcher.set_synonyms([group.terms for group in groups]))
     return matcher
 
 
@@ -87,6 +87,7 @@ def build_application(
     admin_add.register(app)
     admin_import.register(app)
     admin.register(app)
+    admin_synonyms.register(app)
     admin_unanswered.register(app)
     admin_stats.register(app)
     notify.register(app)
@@ -96,6 +97,17 @@ def build_application(
     user.register_fallbacks(app)
     app.add_error_handler(errors.apologise)
     return app
+
+
+def admin_menu() -> dict[str, dict[str, str]]:
+    """Every admin command with its menu description (en, ja), in menu order."""
+    return {
+        **admin.ADMIN_COMMANDS,
+        **admin_synonyms.SYNONYM_COMMANDS,
+        **admin_unanswered.COMMANDS,
+        **admin_stats.COMMANDS,
+        **notify.COMMANDS,
+    }
 
 
 async def _set_command_menus(app: Application) -> None:
@@ -109,7 +121,7 @@ async def _set_command_menus(app: Application) -> None:
             user.command_menu(lang), scope=BotCommandScopeDefault(), language_code=language_code
         )
         for admin_id in sorted(app.bot_data["admins"]):
-            commands = user.command_menu(lang) + user.command_menu(lang, ADMIN_MENU)
+            commands = user.command_menu(lang) + user.command_menu(lang, admin_menu())
             try:
                 await app.bot.set_my_commands(
                     commands, scope=BotCommandScopeChat(admin_id), language_code=language_code

@@ -15,7 +15,17 @@ from pydantic import ValidationError
 from bot.app import build_application, build_matcher, open_store
 from bot.config import Settings
 from facts.answers import Answer, answer_question
-from facts.io import FactFileError, format_from_name, guess_format, read_facts, write_facts
+from facts.io import (
+    SYNONYMS_SUFFIX,
+    FactFile,
+    FactFileError,
+    format_from_name,
+    guess_format,
+    read_fact_file,
+    synonyms_csv_path,
+    write_fact_file,
+    write_synonyms_csv,
+)
 from facts.lang import preferred_lang
 from facts.model import Fact, describe_errors
 from facts.chart import stats_png
@@ -56,9 +66,14 @@ def _parser() -> argparse.ArgumentParser:
     ask.add_argument("--json", action="store_true", help="print one JSON object per question")
     ask.set_defaults(command=ask_questions)
 
-    import_ = commands.add_parser("import", help="import facts from a JSON or CSV file (all or nothing)")
+    import_ = commands.add_parser(
+        "import", help="import facts and synonyms from a JSON or CSV file (all or nothing; NAME.csv brings "
+        "NAME.synonyms.csv along if it is there)"
+    )
     import_.add_argument("file", type=Path)
-    import_.add_argument("--replace", action="store_true", help="make the table exactly the file's facts")
+    import_.add_argument(
+        "--replace", action="store_true", help="make the table exactly the file's facts (and synonyms, if it has them)"
+    )
     import_.set_defaults(command=import_file)
 
     unanswered = commands.add_parser("unanswered", help="questions the bot could not answer, most asked first")
@@ -69,8 +84,12 @@ def _parser() -> argparse.ArgumentParser:
     stats.add_argument("--png", type=Path, metavar="FILE", help="also draw the chart into FILE")
     stats.set_defaults(command=print_stats)
 
-    export = commands.add_parser("export", help="export all facts to a JSON or CSV file ('-' for stdout)")
+    export = commands.add_parser(
+        "export", help="export all facts and synonyms to a JSON file, or a CSV file plus NAME.synonyms.csv "
+        "('-' for JSON on stdout)"
+    )
     export.add_argument("file", help="*.json or *.csv, or - to print JSON")
+    export.add_argument("--force", action="store_true", help="overwrite the file if it exists")
     export.set_defaults(command=export_file)
     return parser
 
@@ -100,10 +119,13 @@ def run_bot(args: argparse.Namespace, settings: Settings) -> int:
 
 def ask_questions(args: argparse.Namespace, settings: Settings) -> int:
     """Answer the question(s) the way the bot would, as text or JSON lines."""
+    if args.question and not " ".join(args.question).strip():
+        raise CliError("the question is empty; ask one, e.g. factbot ask \"how many soldiers?\"")
     store = open_store(settings)
     matcher = build_matcher(store)
     questions: Iterable[str] = [" ".join(args.question)] if args.question else _stdin_lines()
     for question in questions:
+        store.sync()  # a long-running `ask` on stdin sees what the bot or another process changed meanwhile
         answer = answer_question(question, matcher, preferred_lang(question, None))
         if args.json:
             print(json.dumps(answer_json(answer), ensure_ascii=False), flush=True)
@@ -118,14 +140,19 @@ def _stdin_lines() -> Iterable[str]:
             yield line.rstrip("\r\n")
 
 
+NO_MATCH_REASONS = {"unknown": "no_match", "too_long": "too_long", "greeting": "small_talk", "thanks": "small_talk"}
+"""Why `ask --json` has no match, by the kind of answer: scripts can tell a miss from small talk."""
+
+
 def answer_json(answer: Answer) -> dict[str, object]:
-    """The `ask --json` shape: question, match (score and every fact field) or null, suggestions."""
+    """The `ask --json` shape: question, match (score and every fact field) or null with the reason, suggestions."""
     match = None
     if answer.kind == "fact" and answer.fact is not None:
         match = {"score": answer.score, "fact": answer.fact.model_dump(mode="json")}
     return {
         "question": answer.question,
         "match": match,
+        "reason": None if match else NO_MATCH_REASONS[answer.kind],
         "suggestions": [fact.question for fact in answer.suggestions],
     }
 
@@ -182,37 +209,71 @@ def print_stats(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def import_file(args: argparse.Namespace, settings: Settings) -> int:
-    """Import a JSON or CSV file: every row valid, or nothing changes."""
-    try:
-        content = args.file.read_bytes()
-    except OSError as error:
-        raise CliError(f"cannot read {args.file}: {error.strerror}") from None
-    try:
-        facts = read_facts(content, guess_format(args.file.name, content))
-    except FactFileError as error:
-        print(f"factbot: {args.file} was not imported, nothing changed:", file=sys.stderr)
-        for problem in error.problems:
-            print(f"  {problem}", file=sys.stderr)
-        return 1
-    store = open_store(settings)
-    report = store.import_facts(facts, actor=f"cli:{getpass.getuser()}", replace=args.replace)
-    print(
-        f"imported {args.file}: {report.added} added, {report.updated} updated, "
-        f"{report.unchanged} unchanged, {report.removed} removed"
+    """Import a JSON or CSV file (with its synonyms CSV beside it): every row valid, or nothing changes."""
+    paths = [args.file]
+    sidecar = synonyms_csv_path(args.file)
+    if format_from_name(args.file.name) == "csv" and not args.file.name.lower().endswith(SYNONYMS_SUFFIX):
+        if sidecar.exists():
+            paths.append(sidecar)
+    files = []
+    for path in paths:
+        try:
+            content = path.read_bytes()
+        except OSError as error:
+            raise CliError(f"cannot read {path}: {error.strerror}") from None
+        try:
+            files.append(read_fact_file(content, guess_format(path.name, content)))
+        except FactFileError as error:
+            print(f"factbot: {path} was not imported, nothing changed:", file=sys.stderr)
+            for problem in error.problems:
+                print(f"  {problem}", file=sys.stderr)
+            return 1
+    whole = FactFile(
+        next((file.facts for file in files if file.facts is not None), None),
+        next((file.synonyms for file in reversed(files) if file.synonyms is not None), None),
     )
+    store = open_store(settings)
+    report = store.import_facts(
+        whole.facts, actor=f"cli:{getpass.getuser()}", replace=args.replace, synonyms=whole.synonyms
+    )
+    counts = []
+    if report.facts:
+        counts.append(
+            f"{report.added} added, {report.updated} updated, {report.unchanged} unchanged, {report.removed} removed"
+        )
+    if report.synonyms:
+        counts.append(
+            f"synonym groups: {report.synonyms_added} added, {report.synonyms_updated} merged, "
+            f"{report.synonyms_unchanged} unchanged, {report.synonyms_removed} removed"
+        )
+    print(f"imported {' and '.join(map(str, paths))}: {'; '.join(counts)}")
     return 0
 
 
 def export_file(args: argparse.Namespace, settings: Settings) -> int:
-    """Write every live fact to a file that `factbot import` accepts unchanged."""
-    facts = open_store(settings).all()
-    if args.file == "-":
-        sys.stdout.write(write_facts(facts, "json"))
+    """Write every live fact and synonym group to file(s) that `factbot import` accepts unchanged."""
+    path = None if args.file == "-" else Path(args.file)
+    file_format = "json" if path is None else format_from_name(path.name)
+    if file_format is None:
+        raise CliError(f"cannot tell the format from the name {path.name!r}: end it in .json or .csv (or use - for JSON)")
+    targets = [] if path is None else [path, *([synonyms_csv_path(path)] if file_format == "csv" else [])]
+    existing = [target for target in targets if target.exists()]
+    if existing and not args.force:
+        raise CliError(f"{existing[0]} already exists; add --force to overwrite it")
+    store = open_store(settings)
+    facts, synonyms = store.all(), [group.terms for group in store.synonym_groups()]
+    if path is None:
+        sys.stdout.write(write_fact_file(facts, synonyms, "json"))
         return 0
-    path = Path(args.file)
-    try:
-        path.write_text(write_facts(facts, format_from_name(path.name) or "json"), encoding="utf-8", newline="")
-    except OSError as error:
-        raise CliError(f"cannot write {path}: {error.strerror}") from None
-    print(f"exported {len(facts)} facts to {path}")
+    written = [(path, write_fact_file(facts, synonyms, file_format))]
+    if file_format == "csv":
+        written.append((targets[1], write_synonyms_csv(synonyms)))
+    for target, text in written:
+        try:
+            target.write_text(text, encoding="utf-8", newline="")
+        except OSError as error:
+            raise CliError(f"cannot write {target}: {error.strerror}") from None
+    where = f"{path} and {len(synonyms)} synonym groups to {written[1][0]}" if file_format == "csv" else str(path)
+    suffix = "" if file_format == "csv" else f" and {len(synonyms)} synonym groups"
+    print(f"exported {len(facts)} facts{suffix} to {where}")
     return 0

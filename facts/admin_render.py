@@ -14,6 +14,8 @@ from facts.lang import Lang
 from facts.messages import message
 from facts.model import Fact
 from facts.render import escape
+from facts.store import ImportReport, SynonymChange
+from facts.synonyms import SynonymGroup
 
 MAX_MESSAGE_CHARS = 4096
 # Room left for what a handler adds around a rendered block (a header line, a note).
@@ -92,9 +94,10 @@ def history_item_html(item: HistoryItem, lang: Lang) -> list[str]:
     """One change: when, who, what, to which fact, then its field changes indented."""
     when = item.at.strftime("%Y-%m-%d %H:%M UTC")
     undone = f" {escape(message('undone_mark', lang))}" if item.undone else ""
+    subject = f"#{item.fact_id}" if item.kind == "fact" else escape(message("synonym_group", lang, id=item.fact_id))
     head = (
         f"{when} · {escape(item.actor)} · {escape(message('action_' + item.action, lang))} "
-        f"#{item.fact_id} {escape(clip(item.question, 80))}{undone}"
+        f"{subject} {escape(clip(item.question, 80))}{undone}"
     )
     return [head, *(f"    {line}" for line in changes_html(item.changes))]
 
@@ -145,3 +148,60 @@ def unanswered_html(entry: Entry, closest: list[Fact], number: int, total: int, 
     else:
         lines.append(escape(message("unanswered_no_closest", lang)))
     return fit(lines, lang)
+def synonyms_html(groups: list[SynonymGroup], query: str, lang: Lang) -> str:
+    """/synonyms: a header, then `#3 north korea = DPRK = 北朝鮮`, one group a line."""
+    if not groups:
+        return escape(message("synonyms_none", lang, query=clip(query, 100)) if query else message("synonyms_empty", lang))
+    header = (
+        message("synonyms_search", lang, query=clip(query, 100), count=len(groups))
+        if query
+        else message("synonyms_list", lang, count=len(groups))
+    )
+    return fit([escape(header), *(f"#{group.id} {escape(clip(group.text(), 500))}" for group in groups)], lang)
+
+
+def synonym_change_text(change: SynonymChange, target: str, lang: Lang) -> str:
+    """What `/synonym add` or `/synonym delete` did, in plain text."""
+    group = change.group
+    terms = clip(group.text(), 1500)
+    if change.outcome == "added":
+        return message("synonym_added", lang, id=group.id, terms=terms)
+    if change.outcome == "unchanged":
+        return message("synonym_unchanged", lang, id=group.id, terms=terms)
+    if change.outcome == "removed_term":
+        return message("synonym_term_removed", lang, term=clip(target, 100), id=group.id, terms=terms)
+    if change.outcome == "deleted":
+        return message("synonym_deleted", lang, id=group.id, terms=terms)
+    text = message("synonym_merged", lang, id=group.id, terms=terms, new=", ".join(f"'{t}'" for t in change.new_terms))
+    if change.merged_ids:
+        text += "\n" + message("synonym_merged_groups", lang, ids=", ".join(f"#{i}" for i in change.merged_ids))
+    return text
+
+
+def import_report_text(report: ImportReport, file: str, lang: Lang) -> str:
+    """What an import did: the fact counts (if the file had facts), then the synonym counts (if it had synonyms)."""
+    lines = [
+        message(
+            "import_done",
+            lang,
+            file=file,
+            added=report.added,
+            updated=report.updated,
+            unchanged=report.unchanged,
+            removed=report.removed,
+        )
+        if report.facts
+        else message("import_done_file", lang, file=file)
+    ]
+    if report.synonyms:
+        lines.append(
+            message(
+                "import_done_synonyms",
+                lang,
+                added=report.synonyms_added,
+                updated=report.synonyms_updated,
+                unchanged=report.synonyms_unchanged,
+                removed=report.synonyms_removed,
+            )
+        )
+    return "\n".join(lines)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Literal
 from weakref import WeakKeyDictionary
 
@@ -11,6 +11,7 @@ from facts.matcher import Matcher
 from facts.model import Fact
 from facts.normalize import MAX_QUESTION_CHARS
 from facts.smalltalk import small_talk
+from facts.topics import topic_name
 
 AnswerKind = Literal["fact", "unknown", "greeting", "thanks", "too_long"]
 MAX_SUGGESTIONS = 3
@@ -48,24 +49,36 @@ def answer_question(question: str, matcher: Matcher, lang: Lang) -> Answer:
 
 
 def answer_fact(fact: Fact, matcher: Matcher, lang: Lang) -> Answer:
-    """The answer for a fact picked directly (a suggestion button), in the asker's language."""
+    """The answer for a fact picked directly (a suggestion button), in the asker's language.
+
+    It is what typing the fact's question gives, "also reported" included, as long
+    as that answer is this fact or lists it; otherwise the fact on its own.
+    """
+    typed = answer_question(fact.question, matcher, lang)
+    picked = _identity(fact)
+    if typed.fact is not None and picked in {_identity(shown) for shown in [typed.fact, *typed.also]}:
+        return typed
     return Answer(fact.question, lang, "fact", fact=matcher.in_language(fact, lang), score=100.0)
 
 
 def answer_linked(fact: Fact, matcher: Matcher, lang: Lang) -> Answer:
-    """The answer for a fact opened by its link, as if its question had been typed.
+    """The answer for a fact opened by its link: what typing its question gives, this fact first.
 
-    Same figure, same "also reported" as asking the fact's question, but always
-    this fact first: the link names it, even when another source is newer.
+    Same text, same "also reported" as `answer_fact`, but the link names this
+    fact, so it leads even when another source is newer (that one moves to
+    "also reported").
     """
-    fact = matcher.in_language(fact, lang)
-    result = matcher.match(fact.question, limit=MAX_SUGGESTIONS + 1)
-    if result.best is not None:
-        shown = [matcher.in_language(match.fact, lang) for match in (result.best, *result.also)]
-        if any(other.id == fact.id for other in shown):
-            also = [other for other in shown if other.id != fact.id]
-            return Answer(fact.question, lang, "fact", fact=fact, score=result.best.score, also=also)
-    return Answer(fact.question, lang, "fact", fact=fact, score=100.0)
+    answer = answer_fact(fact, matcher, lang)
+    linked = matcher.in_language(fact, lang)
+    if answer.fact is None or answer.fact.id == linked.id:
+        return answer
+    also = [shown for shown in (answer.fact, *answer.also) if shown.id != linked.id]
+    return replace(answer, fact=linked, also=also)
+
+
+def _identity(fact: Fact) -> str:
+    """A fact and its other-language versions share this."""
+    return fact.key or f"#{fact.id}"
 
 
 def suggest(ranked: list[Fact], matcher: Matcher, lang: Lang, limit: int = MAX_SUGGESTIONS) -> list[Fact]:
@@ -74,7 +87,7 @@ def suggest(ranked: list[Fact], matcher: Matcher, lang: Lang, limit: int = MAX_S
     seen: set[object] = set()
     for fact in [*ranked, *examples(matcher, lang, limit)]:
         fact = matcher.in_language(fact, lang)
-        identity = fact.key or fact.id
+        identity = _identity(fact)
         if identity not in seen:
             seen.add(identity)
             chosen.append(fact)
@@ -124,13 +137,14 @@ class Overview:
 def overview(matcher: Matcher, lang: Lang) -> Overview:
     """Summarise the fact table: distinct facts, topics, sources (in `lang`) and examples."""
     facts = matcher.facts()
-    distinct = {fact.key or f"#{fact.id}" for fact in facts}
+    distinct = {_identity(fact) for fact in facts}
     topics: list[str] = []
     sources: list[str] = []
     for fact in facts:
         for tag in fact.tags:
-            if tag not in topics:
-                topics.append(tag)
+            name = topic_name(tag, lang)
+            if name is not None and name not in topics:
+                topics.append(name)
         localized = matcher.in_language(fact, lang)
         if localized.source_title not in sources:
             sources.append(localized.source_title)

@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 from pydantic import ValidationError
 
 from facts.io import FileFormat, format_from_name
-from facts.lang import Lang
+from facts.lang import Lang, detect_lang
 from facts.messages import message
 from facts.model import (
     ALL_FIELDS,
@@ -29,7 +29,7 @@ from facts.model import (
     FactData,
     join_list,
 )
-from facts.store import AuditEntry
+from facts.store import SYNONYMS, AuditEntry
 
 PAGE_SIZE = 10
 MAX_IMPORT_BYTES = 1024 * 1024
@@ -104,7 +104,12 @@ class Step:
     field: str
     prompt: str
     optional: bool = False
+    adds_to: str | None = None
+    """The list field this step's answer is added to, instead of a field of its own."""
 
+
+TRANSLATION = "translation"
+"""The step asking for the question in the other language: kept as an alias, so either language finds it."""
 
 GUIDED_STEPS = (
     Step("question", "add_ask_question"),
@@ -114,8 +119,26 @@ GUIDED_STEPS = (
     Step("source_title", "add_ask_title"),
     Step("published", "add_ask_date", optional=True),
     Step("aliases", "add_ask_aliases", optional=True),
+    Step(TRANSLATION, "add_ask_translation", optional=True, adds_to="aliases"),
     Step("lang", "add_ask_lang", optional=True),
 )
+
+
+def other_lang(question: str) -> Lang:
+    """The language a fact's question is not written in: the one its translation step asks for."""
+    return "en" if detect_lang(question) == "ja" else "ja"
+
+
+def take_step(draft: dict[str, Any], step: Step, raw: str) -> None:
+    """Check the answer to `step` and keep it in `draft` (added to its list for an `adds_to` step).
+
+    :raises FieldInvalid: with the reasons, if the model rejects it.
+    """
+    if step.adds_to is None:
+        draft[step.field] = check_field(step.field, raw)
+        return
+    added = check_field(step.adds_to, raw)
+    draft[step.adds_to] = check_field(step.adds_to, [*draft.get(step.adds_to, []), *added])
 
 # A valid fact to check one field against: only that field's errors are reported.
 _VALID = {
@@ -127,7 +150,7 @@ _VALID = {
 }
 
 
-def check_field(name: str, raw: str) -> Any:
+def check_field(name: str, raw: Any) -> Any:
     """The value of field `name` typed as `raw`, as the model keeps it.
 
     :raises FieldInvalid: with the reasons, if the model rejects it.
@@ -198,9 +221,13 @@ def parse_edit(text: str) -> Edit:
     :raises CurationError: if the shape is wrong or the field is not editable.
     """
     parts = text.split(maxsplit=2)
+    usage = CurationError("edit_usage", fields=", ".join(EDITABLE_FIELDS))
     if len(parts) < 3:
-        raise CurationError("edit_usage", fields=", ".join(EDITABLE_FIELDS))
-    fact_id = parse_id(parts[0], "edit")
+        raise usage
+    try:
+        fact_id = parse_id(parts[0], "edit")
+    except CurationError:  # the full form, not just "ID": the field and value were wrong too, or next
+        raise usage from None
     name = parts[1].lower()
     if name not in EDITABLE_FIELDS:
         raise CurationError("edit_unknown_field", field=parts[1], fields=", ".join(EDITABLE_FIELDS))
@@ -258,32 +285,41 @@ def field_changes(before: Fact | None, after: Fact | None) -> list[FieldChange]:
 
 @dataclass(frozen=True)
 class HistoryItem:
-    """One line of /history: who did what to which fact, when, and which fields changed."""
+    """One line of /history: who did what to which fact (or synonym group), when, and which fields changed."""
 
     at: datetime
     actor: str
     action: str
     fact_id: int
     question: str
+    """The fact's question, or the synonym group's terms (`a = b = c`)."""
     changes: list[FieldChange]
     undone: bool
+    kind: str = "fact"
 
 
 def history_items(entries: list[AuditEntry]) -> list[HistoryItem]:
     """Audit entries as history lines; adds and deletes name the fact instead of listing fields."""
     items = []
     for entry in entries:
-        fact = entry.after or entry.before
+        subject = entry.after or entry.before
         both = entry.before is not None and entry.after is not None
+        if entry.kind == SYNONYMS:
+            title = subject.text() if subject is not None else ""
+            changes = [FieldChange("terms", entry.before.text(), entry.after.text())] if both else []
+        else:
+            title = subject.question if subject is not None else ""
+            changes = field_changes(entry.before, entry.after) if both else []
         items.append(
             HistoryItem(
                 at=entry.at,
                 actor=entry.actor,
                 action=entry.action,
                 fact_id=entry.fact_id,
-                question=fact.question if fact is not None else "",
-                changes=field_changes(entry.before, entry.after) if both else [],
+                question=title,
+                changes=changes,
                 undone=entry.undone,
+                kind=entry.kind,
             )
         )
     return items

@@ -2,6 +2,12 @@
 
 Reading is all-or-nothing: every row is checked and every bad row is reported
 with its number and reason, so an admin can fix the file in one pass.
+
+Synonyms travel with the facts. JSON: the file is either a list of facts (the
+older form, which says nothing about synonyms) or an object
+`{"facts": [...], "synonyms": [["term", "term", ...], ...]}`. CSV: facts stay
+one spreadsheet, and the synonyms are a second one beside it, `NAME.synonyms.csv`,
+with one column `terms` holding each group ` | `-joined.
 """
 
 from __future__ import annotations
@@ -9,12 +15,19 @@ from __future__ import annotations
 import csv
 import io
 import json
+from dataclasses import dataclass
 from importlib import resources
+from pathlib import Path
 from typing import Any, Literal
 
 from pydantic import ValidationError
 
-from facts.model import ALL_FIELDS, Fact, FactData, describe_errors, join_list
+from facts.model import ALL_FIELDS, Fact, FactData, describe_errors, join_list, split_list
+from facts.synonyms import SynonymTerms, export_order, term_key
+
+SYNONYMS_COLUMN = "terms"
+"""The one column of a synonyms CSV: a group's terms, ` | `-joined."""
+SYNONYMS_SUFFIX = ".synonyms.csv"
 
 FileFormat = Literal["json", "csv"]
 MAX_REPORTED_ERRORS = 20
@@ -46,8 +59,21 @@ def guess_format(filename: str, content: bytes = b"") -> FileFormat:
     return "json" if content.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] in (b"[", b"{") else "csv"
 
 
+@dataclass(frozen=True)
+class FactFile:
+    """What a file holds: facts and synonym groups (either None: the file says nothing about them)."""
+
+    facts: list[Fact] | None
+    synonyms: list[list[str]] | None = None
+
+
 def read_facts(content: bytes, file_format: FileFormat) -> list[Fact]:
-    """Parse and validate a whole file.
+    """The facts of a whole file (see `read_fact_file`)."""
+    return read_fact_file(content, file_format).facts or []
+
+
+def read_fact_file(content: bytes, file_format: FileFormat) -> FactFile:
+    """Parse and validate a whole file: a fact file, or a synonyms CSV (its only column is `terms`).
 
     :raises FactFileError: listing every bad row (up to 20) when any row is bad.
     """
@@ -55,12 +81,28 @@ def read_facts(content: bytes, file_format: FileFormat) -> list[Fact]:
         text = content.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise FactFileError(["the file is not UTF-8 text"]) from None
-    rows = _json_rows(text) if file_format == "json" else _csv_rows(text)
-    if not rows:
+    if file_format == "json":
+        rows, synonym_rows = _json_sections(text)
+    elif _csv_header(text) == [SYNONYMS_COLUMN]:
+        rows, synonym_rows = None, _synonym_csv_rows(text)
+    else:
+        rows, synonym_rows = _csv_rows(text), None
+    if not rows and not synonym_rows:
         raise FactFileError(["the file has no facts in it"])
-    facts: list[Fact] = []
     problems: list[str] = []
+    facts = _checked_facts(rows, problems) if rows is not None else None
+    synonyms = _checked_synonyms(synonym_rows, problems) if synonym_rows is not None else None
+    if problems:
+        extra = len(problems) - MAX_REPORTED_ERRORS
+        shown = problems[:MAX_REPORTED_ERRORS] + ([f"… and {extra} more"] if extra > 0 else [])
+        raise FactFileError(shown)
+    return FactFile(facts, synonyms)
+
+
+def _checked_facts(rows: list[Any], problems: list[str]) -> list[Fact]:
+    facts: list[Fact] = []
     seen_ids: dict[int, int] = {}
+    seen: dict[str, int] = {}
     for number, row in enumerate(rows, start=1):
         if not isinstance(row, dict):
             problems.append(f"row {number}: not an object with fact fields")
@@ -75,24 +117,88 @@ def read_facts(content: bytes, file_format: FileFormat) -> list[Fact]:
                 problems.append(f"row {number}: id {fact.id} is also used in row {seen_ids[fact.id]}")
                 continue
             seen_ids[fact.id] = number
+        duplicate = _duplicate(fact, number, seen)
+        if duplicate:
+            problems.append(duplicate)
+            continue
         facts.append(fact)
-    if problems:
-        extra = len(problems) - MAX_REPORTED_ERRORS
-        shown = problems[:MAX_REPORTED_ERRORS] + ([f"… and {extra} more"] if extra > 0 else [])
-        raise FactFileError(shown)
     return facts
 
 
-def _json_rows(text: str) -> list[Any]:
+def _duplicate(fact: Fact, number: int, seen: dict[str, int]) -> str | None:
+    """Why this row repeats an earlier one (same question, or same key, in the same language), if it does.
+
+    Two such rows would become two facts competing for the same questions.
+    """
+    question = " ".join(fact.question.casefold().split())
+    checks = [(f"question:{fact.lang}:{question}", "the same question as row {row} ({lang})")]
+    if fact.key:
+        checks.append((f"key:{fact.lang}:{fact.key}", "key {key} in {lang} is also used in row {row}"))
+    for identity, problem in checks:
+        if identity in seen:
+            return f"row {number}: " + problem.format(row=seen[identity], lang=fact.lang, key=repr(fact.key))
+    for identity, _ in checks:
+        seen[identity] = number
+    return None
+
+
+def _checked_synonyms(rows: list[Any], problems: list[str]) -> list[list[str]]:
+    """Each group valid, and no term in two groups (the file would not say which group it belongs to)."""
+    groups: list[list[str]] = []
+    owner: dict[str, int] = {}
+    for number, row in enumerate(rows, start=1):
+        where = f"synonym group {number}"
+        if not isinstance(row, list):
+            problems.append(f"{where}: not a list of terms")
+            continue
+        try:
+            terms = SynonymTerms(terms=row).terms
+        except ValidationError as error:
+            problems.extend(f"{where}: {line.removeprefix('terms: ')}" for line in describe_errors(error))
+            continue
+        clash = next((term for term in terms if owner.get(term_key(term), number) != number), None)
+        if clash is not None:
+            problems.append(f"{where}: {clash!r} is also in synonym group {owner[term_key(clash)]}")
+            continue
+        owner.update((term_key(term), number) for term in terms)
+        groups.append(terms)
+    return groups
+
+
+def _json_sections(text: str) -> tuple[list[Any] | None, list[Any] | None]:
+    """The fact rows and the synonym groups of a JSON file (None for a section it does not have)."""
     try:
         data = json.loads(text)
     except json.JSONDecodeError as error:
         raise FactFileError([f"not valid JSON (line {error.lineno}, column {error.colno}: {error.msg})"]) from None
-    if isinstance(data, dict) and isinstance(data.get("facts"), list):
-        data = data["facts"]
-    if not isinstance(data, list):
-        raise FactFileError(["JSON must be a list of facts"])
-    return data
+    if isinstance(data, list):
+        return data, None
+    if not isinstance(data, dict) or not ({"facts", "synonyms"} & data.keys()):
+        raise FactFileError(['JSON must be a list of facts, or {"facts": [...], "synonyms": [[...], ...]}'])
+    unknown = sorted(data.keys() - {"facts", "synonyms"})
+    if unknown:
+        raise FactFileError([f"unknown section(s): {', '.join(unknown)}; expected: facts, synonyms"])
+    facts, synonyms = data.get("facts"), data.get("synonyms")
+    if facts is not None and not isinstance(facts, list):
+        raise FactFileError(['"facts" must be a list of facts'])
+    if synonyms is not None and not isinstance(synonyms, list):
+        raise FactFileError(['"synonyms" must be a list of groups, each a list of terms'])
+    return facts, synonyms
+
+
+def _csv_header(text: str) -> list[str]:
+    try:
+        return next(csv.reader(io.StringIO(text, newline="")), [])
+    except csv.Error:
+        return []
+
+
+def _synonym_csv_rows(text: str) -> list[Any]:
+    try:
+        rows = list(csv.DictReader(io.StringIO(text, newline="")))
+    except csv.Error as error:
+        raise FactFileError([f"not valid CSV ({error})"]) from None
+    return [split_list(row[SYNONYMS_COLUMN] or "") if None not in row else "extra cells" for row in rows]
 
 
 def _csv_rows(text: str) -> list[dict[str, Any]]:
@@ -115,8 +221,35 @@ def _csv_rows(text: str) -> list[dict[str, Any]]:
     return cleaned
 
 
+def write_fact_file(facts: list[Fact], synonyms: list[list[str]], file_format: FileFormat) -> str:
+    """The facts and synonyms as one JSON file; for CSV only the facts (the synonyms go in `write_synonyms_csv`)."""
+    if file_format == "csv":
+        return write_facts(facts, "csv")
+    data = {"facts": [fact.model_dump(mode="json") for fact in facts], "synonyms": export_order(synonyms)}
+    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+
+
+def write_synonyms_csv(synonyms: list[list[str]]) -> str:
+    """The synonym groups as a CSV with one column, `terms`, each group ` | `-joined."""
+    out = io.StringIO(newline="")
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow([SYNONYMS_COLUMN])
+    writer.writerows([join_list(terms)] for terms in export_order(synonyms))
+    return out.getvalue()
+
+
+def synonyms_csv_path(facts_csv: Path) -> Path:
+    """Where the synonyms of a facts CSV go: `facts.csv` → `facts.synonyms.csv`."""
+    return facts_csv.with_name(synonyms_csv_name(facts_csv.name))
+
+
+def synonyms_csv_name(facts_csv_name: str) -> str:
+    stem = facts_csv_name[:-4] if facts_csv_name.lower().endswith(".csv") else facts_csv_name
+    return stem + SYNONYMS_SUFFIX
+
+
 def write_facts(facts: list[Fact], file_format: FileFormat) -> str:
-    """The whole table as JSON or CSV, in the shape `read_facts` accepts unchanged."""
+    """The facts alone as JSON (a list, the older form) or CSV, in the shape `read_facts` accepts unchanged."""
     rows = [fact.model_dump(mode="json") for fact in facts]
     if file_format == "json":
         return json.dumps(rows, ensure_ascii=False, indent=2) + "\n"
@@ -134,3 +267,10 @@ def bundled_seed() -> list[FactData]:
     """The sourced facts shipped with the bot (from the article in the seed folder)."""
     content = resources.files("facts").joinpath("data/seed_facts.json").read_bytes()
     return [fact.data() for fact in read_facts(content, "json")]
+
+
+def bundled_seed_synonyms() -> list[list[str]]:
+    """The domain synonyms of the seed article, seeded into a new database with its facts."""
+    content = resources.files("facts").joinpath("data/seed_synonyms.json").read_bytes()
+    groups = json.loads(content.decode("utf-8"))
+    return read_fact_file(json.dumps({"synonyms": groups}).encode(), "json").synonyms or []

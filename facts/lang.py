@@ -26,9 +26,14 @@ def detect_lang(text: str, default: Lang = "en") -> Lang:
     return default
 
 
+def client_lang(language_code: str | None) -> Lang:
+    """The language of a Telegram client's setting (`ja`, `ja-JP` …); English for any other or none."""
+    return "ja" if (language_code or "").lower().startswith("ja") else "en"
+
+
 def preferred_lang(text: str, language_code: str | None) -> Lang:
     """The language to answer in: the text's own script first, then the user's client setting."""
-    client: Lang = "ja" if (language_code or "").lower().startswith("ja") else "en"
+    client = client_lang(language_code)
     if is_japanese(text):
         return "ja"
     if re.search(r"[A-Za-z]{2,}", text):

@@ -26,15 +26,26 @@ import heapq
 import math
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
 from rapidfuzz import fuzz, process
 
+from facts import groups as _groups_module
 from facts.groups import INTENT_TRUE, Group, build_group, build_groups, has_number
 from facts.model import Fact
-from facts.normalize import compact, entities, is_grammar, lexicon_words, related, respell, stem, tokens
+from facts.normalize import (
+    compact,
+    entities,
+    is_grammar,
+    lexicon_words,
+    related,
+    respell,
+    stem,
+    tokens,
+    use_synonyms,
+)
 
 
 @dataclass(frozen=True)
@@ -98,22 +109,51 @@ class MatcherSettings:
 class Matcher:
     """An in-memory index over the live facts, kept current by `apply` as facts change."""
 
-    def __init__(self, facts: Iterable[Fact] = (), settings: MatcherSettings | None = None) -> None:
+    def __init__(
+        self,
+        facts: Iterable[Fact] = (),
+        settings: MatcherSettings | None = None,
+        synonyms: Iterable[Sequence[str]] = (),
+    ) -> None:
+        """:param synonyms: groups of terms that mean the same (the fact table's synonyms)."""
         self.settings = settings or MatcherSettings()
         self._facts: dict[int, Fact] = {}
-        self._groups: dict[str, Group] = {}
+        self._synonyms = _synonym_tuples(synonyms)
         self.version = 0
         """Changes whenever the facts do, so callers can cache what they derive from them."""
         self._phrasing_weights: dict[str, float] = {}
         """Token weights for scoring phrasings; valid until the index changes."""
+        self._clear_index()
+        self._add_all(facts)
+
+    def _clear_index(self) -> None:
+        self._groups: dict[str, Group] = {}
         self._postings: dict[str, set[str]] = defaultdict(set)
         """The groups each content token is in; grammar tokens are only counted, in `_grammar_counts`."""
         self._grammar_counts: Counter[str] = Counter()
         self._words_by_initial: dict[str, set[str]] = defaultdict(set)
         """English words facts and the lexicon use, by first letter: what typos are respelled to."""
+        self._use_my_synonyms()
         for word in lexicon_words():
             self._words_by_initial[word[0]].add(word)
+
+    # -- synonyms --------------------------------------------------------------------
+
+    def set_synonyms(self, groups: Iterable[Sequence[str]]) -> None:
+        """Make each group's terms (any language, words or phrases) match as one word; reindexes every fact."""
+        synonyms = _synonym_tuples(groups)
+        if synonyms == self._synonyms:
+            return
+        self._synonyms = synonyms
+        facts = list(self._facts.values())
+        self._facts = {}
+        self._clear_index()
         self._add_all(facts)
+
+    def _use_my_synonyms(self) -> None:
+        """Today's normaliser is module-wide: make this matcher's synonyms the ones it applies."""
+        if use_synonyms(self._synonyms):
+            _groups_module._source_tokens.cache_clear()
 
     # -- keeping the index current ------------------------------------------------
 
@@ -133,6 +173,7 @@ class Matcher:
         cycles, and at 100,000 facts its repeated full passes over the growing
         heap cost about a quarter of the build.
         """
+        self._use_my_synonyms()
         collecting = gc.isenabled()
         gc.disable()
         try:
@@ -196,6 +237,7 @@ class Matcher:
 
     def _reindex_group(self, group_id: str, members: list[Fact]) -> None:
         """Rebuild one group's entry and postings from its members (none: forget the group)."""
+        self._use_my_synonyms()
         self._phrasing_weights.clear()
         self.version += 1
         old = self._groups.pop(group_id, None)
@@ -227,6 +269,7 @@ class Matcher:
 
     def match(self, question: str, limit: int = 3) -> MatchResult:
         """The fact `question` asks for (or None), and up to `limit` closest facts."""
+        self._use_my_synonyms()
         question = respell(question, self._respelling)
         query = tokens(question)
         content = Counter(t for t in query if t[0] not in "?@")
@@ -423,6 +466,10 @@ class Matcher:
 
 _ENGLISH_WORD_LINE = re.compile(r"^[a-z]+$", re.MULTILINE)
 """A token that is an English word (what `isalpha() and isascii()` says of folded tokens)."""
+
+
+def _synonym_tuples(groups: Iterable[Sequence[str]]) -> tuple[tuple[str, ...], ...]:
+    return tuple(tuple(group) for group in groups)
 
 
 def _by_id(fact: Fact) -> int:

@@ -65,6 +65,10 @@ MESSAGES: dict[str, dict[Lang, str]] = {
         "en": "Sorry, that link points to a fact I don't have (any more). Just send me your question; /help shows what I know.",
     },
     "fact_link": {"ja": "リンク", "en": "link"},
+    "button_expired": {
+        "ja": "このボタンは期限切れです。もう一度やり直してください。",
+        "en": "This button has expired; please start again.",
+    },
     "fact_gone": {
         "ja": "その情報は削除されました。",
         "en": "That fact is no longer available.",
@@ -169,6 +173,7 @@ MESSAGES: dict[str, dict[Lang, str]] = {
         "ja": "事実 #{id} はありません（削除した事実は /restore {id} で戻せます）。",
         "en": "There is no fact #{id} (a deleted fact comes back with /restore {id}).",
     },
+    "no_such_fact": {"ja": "事実 #{id} はありません。", "en": "There is no fact #{id}."},
     "delete_confirm": {
         "ja": "この事実 #{id} を削除しますか？削除しても /undo か /restore {id} で戻せます。",
         "en": "Delete fact #{id}? It can be brought back with /undo or /restore {id}.",
@@ -236,6 +241,36 @@ MESSAGES: dict[str, dict[Lang, str]] = {
         "ja": "{file} をインポートしました: 追加 {added}件、更新 {updated}件、変更なし {unchanged}件、削除 {removed}件。",
         "en": "Imported {file}: {added} added, {updated} updated, {unchanged} unchanged, {removed} removed.",
     },
+    "import_confirm_replace": {
+        "ja": "{file} で事実の表全体を置き換えますか？ 追加 {added}件、更新 {updated}件、変更なし {unchanged}件、"
+        "削除 {removed}件（削除した事実は /undo で戻せます）。",
+        "en": "Replace the whole fact table with {file}? {added} added, {updated} updated, {unchanged} unchanged, "
+        "{removed} deleted (/undo brings deleted facts back).",
+    },
+    "import_offer": {
+        "ja": "{file} は事実ファイルです。インポートすると、追加 {added}件、更新 {updated}件、変更なし {unchanged}件"
+        "になります。インポートしますか？",
+        "en": "{file} is a fact file. Importing it would add {added}, update {updated} and leave {unchanged} "
+        "unchanged. Import it?",
+    },
+    "import_confirm_synonyms": {
+        "ja": "同義語グループ: ファイルに {count}件（現在 {stored}件）。",
+        "en": "Synonym groups: {count} in the file ({stored} stored now).",
+    },
+    "import_confirm_synonyms_replace": {
+        "ja": "同義語グループを {file} の {count}件で置き換えますか？（現在 {stored}件。/undo で戻せます）",
+        "en": "Replace the synonym groups with the {count} in {file}? There are {stored} now (/undo brings them back).",
+    },
+    "import_offer_synonyms": {
+        "ja": "{file} には同義語グループが {count}件あります（現在 {stored}件）。インポートしますか？",
+        "en": "{file} holds {count} synonym groups ({stored} stored now). Import them?",
+    },
+    "import_expired": {
+        "ja": "このインポートは期限切れです。もう一度ファイルを送ってください。",
+        "en": "This import has expired; please send the file again.",
+    },
+    "button_import": {"ja": "インポートする", "en": "Import"},
+    "button_replace": {"ja": "置き換える", "en": "Replace"},
     "export_caption": {
         "ja": "{count}件の事実。このファイルはそのまま /import できます。",
         "en": "{count} facts. /import accepts this file unchanged.",
@@ -326,6 +361,100 @@ MESSAGES: dict[str, dict[Lang, str]] = {
     "add_for_question": {
         "ja": "質問「{question}」の新しい事実を追加します（/cancel で中止）。",
         "en": "Adding a new fact for the question “{question}” (/cancel to stop).",
+    },
+    # -- synonyms ----------------------------------------------------------------------
+    "add_ask_translation": {
+        "ja": "{other}での聞き方も送ってください（{other}で質問する人にも見つかります）。なければ /skip",
+        "en": "The question in {other} too, so people asking in {other} find it? /skip if not.",
+    },
+    "synonym_group": {"ja": "同義語グループ #{id}", "en": "synonym group #{id}"},
+    "synonyms_usage": {
+        "ja": "同義語は、質問との照合で同じ意味として扱う語のグループです。\n"
+        "/synonyms [語句] グループの一覧・検索\n"
+        "/synonym add 語 = 別の語 [= …] グループを追加（どれかの語を含むグループがあれば、そこに加えます）\n"
+        "/synonym delete 語 その語をグループから外す\n"
+        "/synonym delete #ID グループを削除",
+        "en": "Synonyms are groups of terms that match as the same word in questions.\n"
+        "/synonyms [text] lists or searches the groups\n"
+        "/synonym add TERM = OTHER [= …] adds a group (or adds to the group that has one of the terms)\n"
+        "/synonym delete TERM takes a term out of its group\n"
+        "/synonym delete #ID deletes a group",
+    },
+    "synonyms_list": {"ja": "同義語グループ（{count}件）:", "en": "Synonym groups ({count}):"},
+    "synonyms_search": {
+        "ja": "「{query}」を含む同義語グループ（{count}件）:",
+        "en": "Synonym groups with '{query}' ({count}):",
+    },
+    "synonyms_empty": {
+        "ja": "同義語グループはまだありません。追加: /synonym add 語 = 別の語",
+        "en": "No synonym groups yet. Add one: /synonym add TERM = OTHER",
+    },
+    "synonyms_none": {
+        "ja": "「{query}」を含む同義語グループはありません。",
+        "en": "No synonym group has a term containing '{query}'.",
+    },
+    "synonym_added": {
+        "ja": "同義語グループ #{id} を追加しました: {terms}\n次の質問から使われます。/undo で取り消せます。",
+        "en": "Added synonym group #{id}: {terms}\nThe next question uses it; /undo takes it back.",
+    },
+    "synonym_merged": {
+        "ja": "同義語グループ #{id} に {new} を加えました: {terms}\n/undo で取り消せます。",
+        "en": "Added {new} to synonym group #{id}: {terms}\n/undo takes it back.",
+    },
+    "synonym_merged_groups": {
+        "ja": "同じ語を含んでいたグループ {ids} もまとめました。",
+        "en": "Groups {ids} shared a term with it and were merged into it.",
+    },
+    "synonym_unchanged": {
+        "ja": "同義語グループ #{id} にはすでにこれらの語があります。何も変更していません: {terms}",
+        "en": "Synonym group #{id} already has these terms; nothing changed: {terms}",
+    },
+    "synonym_term_removed": {
+        "ja": "「{term}」を同義語グループ #{id} から外しました: {terms}\n/undo で戻せます。",
+        "en": "Took '{term}' out of synonym group #{id}: {terms}\n/undo puts it back.",
+    },
+    "synonym_deleted": {
+        "ja": "同義語グループ #{id} を削除しました: {terms}\n/undo で戻せます。",
+        "en": "Deleted synonym group #{id}: {terms}\n/undo brings it back.",
+    },
+    "synonym_term_not_found": {
+        "ja": "「{term}」を含む同義語グループはありません。/synonyms で一覧を確認できます。",
+        "en": "No synonym group has the term '{term}'. /synonyms lists them.",
+    },
+    "synonym_id_not_found": {
+        "ja": "同義語グループ #{id} はありません。/synonyms で一覧を確認できます。",
+        "en": "There is no synonym group #{id}. /synonyms lists them.",
+    },
+    "synonym_invalid": {
+        "ja": "保存していません: {reason}",
+        "en": "Not saved: {reason}",
+    },
+    "reason_too_few_terms": {
+        "ja": "違う語を2つ以上、「=」で区切って書いてください",
+        "en": "a group needs at least two different terms, separated by '='",
+    },
+    "reason_term_separator": {
+        "ja": "語に「|」や「=」は使えません",
+        "en": "a term may not contain '|' or '='",
+    },
+    "reason_term_too_long": {"ja": "語は{max}文字までです", "en": "a term may be at most {max} characters long"},
+    "undo_conflict_synonyms": {
+        "ja": "取り消せません: 同義語グループ #{id} はその後ほかの変更を受けたか、その語がほかのグループにあります。/synonyms を確認してください。",
+        "en": "Can't undo: synonym group #{id} was changed again since, or one of its terms is in another group now. "
+        "See /synonyms.",
+    },
+    "import_done_file": {"ja": "{file} をインポートしました。", "en": "Imported {file}."},
+    "import_done_synonyms": {
+        "ja": "同義語グループ: 追加 {added}件、統合 {updated}件、変更なし {unchanged}件、削除 {removed}件。",
+        "en": "Synonym groups: {added} added, {updated} merged, {unchanged} unchanged, {removed} removed.",
+    },
+    "export_caption_synonyms": {
+        "ja": "{count}件の事実と{synonyms}件の同義語グループ。このファイルはそのまま /import できます。",
+        "en": "{count} facts and {synonyms} synonym groups. /import accepts this file unchanged.",
+    },
+    "export_synonyms_csv_caption": {
+        "ja": "{synonyms}件の同義語グループ（事実のCSVとは別のファイルです）。このファイルも /import できます。",
+        "en": "{synonyms} synonym groups (kept apart from the facts CSV). /import accepts this file too.",
     },
 }
 

@@ -197,15 +197,8 @@ def _phrase_table() -> _PhraseTable:
     japanese: dict[str, str] = {}
     for token, variants in {**lexicon["synonyms"], **lexicon["intents"]}.items():  # type: ignore[dict-item]
         for variant in variants:
-            phrase = " ".join(_clean(variant).split())
-            if phrase.isascii():
-                words_ = phrase.split()
-                english.setdefault(phrase, token)
-                phrases.setdefault(phrase, token)
-                if len(words_) == 1 and words_[0] not in _stopwords():
-                    english.setdefault(stem(words_[0]), token)
-            else:
-                japanese.setdefault(phrase.replace(" ", ""), token)
+            _add_phrase(variant, token, english, phrases, japanese, replace=False)
+    _add_table_synonyms(english, phrases, japanese)
     lengths: dict[str, set[int]] = defaultdict(set)
     for phrase in phrases:
         lengths[phrase.split()[0]].add(len(phrase.split()))
@@ -216,6 +209,67 @@ def _phrase_table() -> _PhraseTable:
         japanese=re.compile(_trie_pattern(list(japanese))),
         japanese_canonical=japanese,
     )
+
+
+def _add_phrase(
+    variant: str, token: str, english: dict[str, str], phrases: dict[str, str], japanese: dict[str, str], replace: bool
+) -> None:
+    """Make `variant` stand for `token`; an earlier meaning is kept unless `replace`."""
+    phrase = " ".join(_clean(variant).split())
+    if not phrase:
+        return
+    put = dict.__setitem__ if replace else dict.setdefault
+    if phrase.isascii():
+        words_ = phrase.split()
+        put(english, phrase, token)
+        put(phrases, phrase, token)
+        if len(words_) == 1 and words_[0] not in _stopwords():
+            put(english, stem(words_[0]), token)
+    else:
+        put(japanese, phrase.replace(" ", ""), token)
+
+
+# -- synonym groups from the fact table ------------------------------------------------------------
+#
+# The matcher's interface is `Matcher.set_synonyms(groups)`; today's normaliser
+# is module-wide, so the matcher makes its groups the active ones here before
+# it tokenizes (`use_synonyms`). Each group's terms all become one token: the
+# lexicon's token when a term already has one (the table extends the lexicon's
+# group), else `#=` and the group's smallest term.
+
+_table_synonyms: tuple[tuple[str, ...], ...] = ()
+
+
+def use_synonyms(groups: tuple[tuple[str, ...], ...]) -> bool:
+    """Make `groups` (each a tuple of terms meaning the same) the table's synonyms; True if that changed them."""
+    global _table_synonyms
+    if groups is _table_synonyms or groups == _table_synonyms:
+        return False
+    _table_synonyms = groups
+    _phrase_table.cache_clear()
+    _word_token.cache_clear()
+    lexicon_words.cache_clear()
+    _PIECE_TOKENS.clear()
+    return True
+
+
+def _add_table_synonyms(english: dict[str, str], phrases: dict[str, str], japanese: dict[str, str]) -> None:
+    """Extend the lexicon's phrases with the table's groups (an admin's group wins over a lexicon synonym,
+    never over a question word such as 'how many')."""
+    for group in _table_synonyms:
+        cleaned = [" ".join(_clean(term).split()) for term in group]
+        cleaned = [phrase for phrase in cleaned if phrase]
+        if len(cleaned) < 2:
+            continue
+        known = [
+            (phrases.get(phrase) or english.get(stem(phrase)) or "") if phrase.isascii()
+            else japanese.get(phrase.replace(" ", ""), "")
+            for phrase in cleaned
+        ]
+        token = next((found for found in known if found.startswith("#")), "#=" + min(cleaned).replace(" ", "-"))
+        for phrase, found in zip(cleaned, known):
+            if not found.startswith("?"):
+                _add_phrase(phrase, token, english, phrases, japanese, replace=True)
 
 
 _PUNCTUATION = re.compile(r"[^\w\s]|_")
@@ -373,9 +427,10 @@ def words(text: str) -> set[str]:
 
 @lru_cache(maxsize=1)
 def lexicon_words() -> frozenset[str]:
-    """Every English word the lexicon knows (synonyms, intents, stopwords)."""
+    """Every English word the lexicon and the table's synonyms know (they are never taken for typos)."""
     lexicon = _lexicon()
     phrases = [p for group in ("synonyms", "intents") for variants in lexicon[group].values() for p in variants]  # type: ignore[attr-defined]
+    phrases += [term for group in _table_synonyms for term in group]
     return frozenset(word for phrase in [*phrases, *lexicon["stopwords"]] for word in words(phrase))  # type: ignore[misc]
 
 

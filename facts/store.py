@@ -3,6 +3,8 @@
 This is the only module that speaks SQL. Every change is one transaction that
 also writes its audit rows, so a change and its record never disagree, and
 deleted facts are only marked deleted, so nothing an admin entered is lost.
+Synonym groups are kept the same way, in the same audit log, so /history and
+/undo treat a synonym change exactly like a fact change.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import uuid
+from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -20,9 +23,18 @@ from typing import Any
 from sqlite_utils import Database
 
 from facts.model import EDITABLE_FIELDS, Fact, FactData
+from facts.synonyms import SynonymGroup, SynonymTerms, merged_terms, term_key
 
 ChangeListener = Callable[[Fact | None, Fact | None], None]
 """Called after each committed change with the fact before and after it (None: absent)."""
+SynonymListener = Callable[[list[SynonymGroup]], None]
+"""Called after each committed change to the synonyms with every live group."""
+
+FACT, SYNONYMS = "fact", "synonyms"
+"""What an audit row is about (`AuditEntry.kind`)."""
+
+_IDS_PER_QUERY = 500
+"""Ids bound in one `in (…)` query: well under SQLite's limit on variables."""
 
 _FACT_COLUMNS = {
     "id": int,
@@ -51,9 +63,20 @@ class FactNotFound(LookupError):
         self.fact_id = fact_id
 
 
+class SynonymNotFound(LookupError):
+    """No live synonym group has that id, or that term."""
+
+    def __init__(self, target: int | str) -> None:
+        super().__init__(f"no synonym group {target!r}")
+        self.target = target
+
+
 @dataclass(frozen=True)
 class AuditEntry:
-    """One fact's part in one change: who did what, and the fact before and after."""
+    """One fact's (or synonym group's) part in one change: who did what, and it before and after.
+
+    `fact_id` is the id of the fact, or of the synonym group when `kind` is SYNONYMS.
+    """
 
     id: int
     change_id: str
@@ -61,9 +84,28 @@ class AuditEntry:
     actor: str
     action: str
     fact_id: int
-    before: Fact | None
-    after: Fact | None
+    before: Fact | SynonymGroup | None
+    after: Fact | SynonymGroup | None
     undone: bool
+    kind: str = FACT
+
+
+@dataclass(frozen=True)
+class SynonymChange:
+    """What `add_synonyms` or `delete_synonym` did.
+
+    `outcome` is "added" (a new group), "merged" (the terms joined the group(s)
+    sharing one of them), "unchanged", "removed_term" (one term taken out of its
+    group) or "deleted" (the whole group).
+    """
+
+    outcome: str
+    group: SynonymGroup
+    """The group after the change (for "deleted", as it was)."""
+    merged_ids: tuple[int, ...] = ()
+    """Other groups folded into `group` because they shared a term."""
+    new_terms: tuple[str, ...] = ()
+    """The terms `group` gained."""
 
 
 @dataclass(frozen=True)
@@ -74,6 +116,14 @@ class ImportReport:
     updated: int
     unchanged: int
     removed: int
+    facts: bool = True
+    """Whether the file carried facts (a synonyms CSV does not); the counts above are of facts."""
+    synonyms: bool = False
+    """Whether the file carried synonyms; the counts below are of synonym groups."""
+    synonyms_added: int = 0
+    synonyms_updated: int = 0
+    synonyms_unchanged: int = 0
+    synonyms_removed: int = 0
 
 
 def _now() -> datetime:
@@ -100,7 +150,11 @@ class FactStore:
         self._listeners: list[ChangeListener] = []
         self.reports_version = 0
         """Goes up with every change to the open reports in this process (for caching their grouping)."""
+        self._synonym_listeners: list[SynonymListener] = []
+        self._data_version, self._audit_seen = -1, 0
         self._create_schema()
+        self._data_version = self._read_data_version()
+        self._audit_seen = self.db.execute("select coalesce(max(id), 0) from audit").fetchone()[0]
 
     def close(self) -> None:
         self.db.close()
@@ -127,9 +181,27 @@ class FactStore:
                     "before": str,
                     "after": str,
                     "undone_by": str,
+                    "kind": str,
                 },
                 pk="id",
                 not_null={"change_id", "at", "actor", "action", "fact_id"},
+                defaults={"kind": FACT},
+                if_not_exists=True,
+            )
+            if "kind" not in self.db["audit"].columns_dict:  # a database from before synonyms
+                self.db["audit"].add_column("kind", str, not_null_default=FACT)
+            self.db["synonyms"].create(
+                {
+                    "id": int,
+                    "terms": str,
+                    "created_at": str,
+                    "updated_at": str,
+                    "created_by": str,
+                    "updated_by": str,
+                    "deleted_at": str,
+                },
+                pk="id",
+                not_null={"terms"},
                 if_not_exists=True,
             )
             self.db["feedback"].create(
@@ -154,12 +226,17 @@ class FactStore:
             yield
             return
         self.db.conn.execute("BEGIN IMMEDIATE")
+        # Nobody else committed since `sync` last looked, and nobody can until this
+        # commits: the audit rows up to the end of it are all seen.
+        caught_up = self._read_data_version() == self._data_version
         try:
             yield
         except BaseException:
             self.db.conn.rollback()
             raise
         self.db.conn.commit()
+        if caught_up:
+            self._audit_seen = self.db.execute("select coalesce(max(id), 0) from audit").fetchone()[0]
 
     # -- listeners --------------------------------------------------------------
 
@@ -167,10 +244,55 @@ class FactStore:
         """Call `listener(before, after)` after every committed change to a fact."""
         self._listeners.append(listener)
 
-    def _notify(self, changes: list[tuple[Fact | None, Fact | None]]) -> None:
+    def subscribe_synonyms(self, listener: SynonymListener) -> None:
+        """Call `listener(groups)` with every live synonym group after each committed change to them."""
+        self._synonym_listeners.append(listener)
+
+    def sync(self) -> int:
+        """Tell listeners about changes other connections committed since this one last looked.
+
+        Another bot process, the CLI or a script may change the file; this is
+        what keeps a running bot's matcher in step with them. When nothing changed
+        it costs one ``PRAGMA data_version`` (which moves only for other
+        connections' commits). Each fact changed since is reported once, as
+        (its state before the last of those changes, its state now), and the
+        synonym listeners hear once if any group changed; this connection's own
+        changes may be reported again, which listeners take as a no-op. Returns
+        how many facts were reported.
+        """
+        version = self._read_data_version()
+        if version == self._data_version:
+            return 0
+        self._data_version = version
+        last_before: dict[int, str | None] = {}
+        synonyms_changed = False
+        for row in self.db.query(
+            "select id, kind, fact_id, before from audit where id > ? order by id", [self._audit_seen]
+        ):
+            if row["kind"] == SYNONYMS:
+                synonyms_changed = True
+            else:
+                last_before[row["fact_id"]] = row["before"]
+            self._audit_seen = row["id"]
+        changes = [
+            (Fact.model_validate_json(before) if before else None, self._live(fact_id))
+            for fact_id, before in last_before.items()
+        ]
+        changes = [(before, after) for before, after in changes if before is not None or after is not None]
+        self._notify(changes, synonyms_changed=synonyms_changed)
+        return len(changes)
+
+    def _read_data_version(self) -> int:
+        return self.db.execute("pragma data_version").fetchone()[0]
+
+    def _notify(self, changes: list[tuple[Fact | None, Fact | None]], synonyms_changed: bool = False) -> None:
         for before, after in changes:
             for listener in self._listeners:
                 listener(before, after)
+        if synonyms_changed and self._synonym_listeners:
+            groups = self.synonym_groups()
+            for synonym_listener in self._synonym_listeners:
+                synonym_listener(groups)
 
     # -- reading ----------------------------------------------------------------
 
@@ -200,6 +322,10 @@ class FactStore:
         """The fact with this id unless there is none or it is deleted."""
         row = self._row(fact_id)
         return _fact(row) if row is not None and row["deleted_at"] is None else None
+
+    def was_stored(self, fact_id: int) -> bool:
+        """True when a fact with this id exists, deleted or not (it has a history)."""
+        return self._row(fact_id) is not None
 
     def _row(self, fact_id: int) -> dict[str, Any] | None:
         rows = list(self.db.query("select * from facts where id = ?", [fact_id]))
@@ -235,6 +361,10 @@ class FactStore:
         with self._write():
             before = self.get(fact_id)
             merged = FactData.model_validate({**before.data().model_dump(), **changes})
+            if merged == before.data():
+                # Nothing changes: no write and no audit row, so /undo and /history
+                # are about real changes only.
+                return before, before
             written = {name: _column(name, getattr(merged, name)) for name in changes}
             self.db["facts"].update(fact_id, {**written, "updated_at": now.isoformat()})
             after = self.get(fact_id)
@@ -274,79 +404,277 @@ class FactStore:
         self._notify([(None, after)])
         return after
 
-    def import_facts(self, facts: list[Fact], actor: str, replace: bool = False) -> ImportReport:
-        """Store many facts in one transaction: all of them or, on any error, none.
+    def import_facts(
+        self,
+        facts: list[Fact] | None,
+        actor: str,
+        replace: bool = False,
+        synonyms: list[list[str]] | None = None,
+    ) -> ImportReport:
+        """Store many facts (and synonym groups) in one transaction: all of them or, on any error, none.
 
         A fact with the id of a stored fact updates it; any other is added (keeping
         its id if it has one). With `replace`, stored facts missing from `facts`
         are deleted (marked deleted, restorable), so the table ends up as the file.
+        `synonyms` None means the file had none to say (an older file): the stored
+        groups are left alone even with `replace`; a list is merged in like
+        `add_synonyms`, or with `replace` becomes exactly the stored groups.
+        Likewise `facts` None (a file of synonyms only) leaves the facts alone.
+        Rows and audit records are written in batches: 100,000 facts take seconds.
+        """
+        now = _now()
+        stamp = now.isoformat()
+        change_id = uuid.uuid4().hex
+        changes: list[tuple[Fact | None, Fact | None]] = []
+        synonym_counts: Counter[str] = Counter()
+        with self._write():
+            removed, changed, unchanged = self._import_plan(facts, replace)
+            self.db.conn.executemany(
+                "update facts set deleted_at = ? where id = ?", [(stamp, stored.id) for stored in removed]
+            )
+            changes.extend((stored, None) for stored in removed)
+            new_ids = self._new_ids(sum(1 for _, fact in changed if fact.id is None), facts or [])
+            for before, fact in changed:
+                after = fact.model_copy(
+                    update={
+                        "id": fact.id if fact.id is not None else next(new_ids),
+                        "created_at": fact.created_at or (before.created_at if before else None) or now,
+                        "updated_at": (fact.updated_at or now) if before is None else now,
+                        "created_by": fact.created_by or (before.created_by if before else None) or actor,
+                    }
+                )
+                changes.append((before, after))
+            rows = [_row_for(after, **_managed(after), deleted_at=None) for _, after in changes[len(removed) :]]
+            if rows:
+                columns = list(rows[0])
+                self.db.conn.executemany(
+                    f"insert or replace into facts ({', '.join(columns)}) values ({', '.join('?' * len(columns))})",
+                    [[row[name] for name in columns] for row in rows],
+                )
+            self.db.conn.executemany(
+                "insert into audit (change_id, at, actor, action, kind, fact_id, before, after) "
+                "values (?, ?, ?, ?, ?, ?, ?, ?)",
+                [
+                    (change_id, stamp, actor, "import", FACT, (after or before).id, _json(before), _json(after))
+                    for before, after in changes
+                ],
+            )
+            if synonyms is not None:
+                synonym_counts = self._import_synonyms(synonyms, actor, replace, change_id, now)
+        self._notify(changes, synonyms_changed=bool(synonym_counts.keys() - {"unchanged"}))
+        return _import_report(removed, changed, unchanged, facts is not None, synonyms, synonym_counts)
+
+    def plan_import(self, facts: list[Fact] | None, replace: bool = False) -> ImportReport:
+        """The fact counts `import_facts` would report now, without changing anything (for a confirmation)."""
+        return _import_report(*self._import_plan(facts, replace), facts is not None, None, Counter())
+
+    def _import_plan(
+        self, facts: list[Fact] | None, replace: bool
+    ) -> tuple[list[Fact], list[tuple[Fact | None, Fact]], int]:
+        """Stored facts an import deletes, incoming facts that change something (with the live
+        fact each replaces), and how many incoming facts are already stored as they are.
+
+        No facts at all (None, a file of synonyms only) changes no fact, even replacing.
+        """
+        if facts is None:
+            return [], [], 0
+        incoming_ids = [fact.id for fact in facts if fact.id is not None]
+        if replace:
+            live = {stored.id: stored for stored in self.all()}
+            kept = set(incoming_ids)
+            removed = [stored for fact_id, stored in live.items() if fact_id not in kept]
+        else:
+            live, removed = self._live_many(incoming_ids), []
+        changed: list[tuple[Fact | None, Fact]] = []
+        unchanged = 0
+        for fact in facts:
+            before = live.get(fact.id) if fact.id is not None else None
+            if before is not None and before.data() == fact.data():
+                unchanged += 1
+            else:
+                changed.append((before, fact))
+        return removed, changed, unchanged
+
+    def _live_many(self, fact_ids: list[int]) -> dict[int, Fact]:
+        """The live facts among these ids, read in a few queries rather than one each."""
+        found: dict[int, Fact] = {}
+        for start in range(0, len(fact_ids), _IDS_PER_QUERY):
+            chunk = fact_ids[start : start + _IDS_PER_QUERY]
+            marks = ", ".join("?" * len(chunk))
+            for row in self.db.query(f"select * from facts where deleted_at is null and id in ({marks})", chunk):
+                found[row["id"]] = _fact(row)
+        return found
+
+    def _new_ids(self, count: int, facts: list[Fact]) -> Iterator[int]:
+        """Ids for facts that come without one: after every id stored or named in the file."""
+        stored = self.db.execute("select coalesce(max(id), 0) from facts").fetchone()[0]
+        named = max((fact.id for fact in facts if fact.id is not None), default=0)
+        first = max(stored, named) + 1
+        return iter(range(first, first + count))
+
+    def seed(self, facts: list[FactData], synonyms: list[list[str]] | None = None) -> int:
+        """Fill a brand-new store with the bundled facts and synonyms; what is already there is left alone.
+
+        Facts are seeded only into a store that never had a fact, synonyms only
+        into one that never had a synonym group (so a database from before
+        synonyms gets the bundled ones once). Returns how many facts were added.
+        """
+        seed_facts = self.is_new()
+        seed_synonyms = bool(synonyms) and self._synonyms_new()
+        if not seed_facts and not seed_synonyms:
+            return 0
+        report = self.import_facts(
+            [Fact(**fact.model_dump()) for fact in facts] if seed_facts else [],
+            actor="seed",
+            synonyms=synonyms if seed_synonyms else None,
+        )
+        return report.added
+
+    # -- synonyms -------------------------------------------------------------------
+
+    def synonym_groups(self) -> list[SynonymGroup]:
+        """Every live synonym group, by id."""
+        rows = self.db.query("select * from synonyms where deleted_at is null order by id")
+        return [_synonym_group(row) for row in rows]
+
+    def _synonyms_new(self) -> bool:
+        return self.db.execute("select count(*) from synonyms").fetchone()[0] == 0
+
+    def _live_synonym(self, group_id: int) -> SynonymGroup | None:
+        rows = list(self.db.query("select * from synonyms where id = ? and deleted_at is null", [group_id]))
+        return _synonym_group(rows[0]) if rows else None
+
+    def add_synonyms(self, terms: list[str], actor: str) -> SynonymChange:
+        """Make `terms` mean the same thing: a new group, or merged into the group(s) sharing a term.
+
+        :raises pydantic.ValidationError: if the terms are not a valid group (fewer than two, too long…).
+        """
+        clean = SynonymTerms(terms=terms).terms
+        now = _now()
+        with self._write():
+            change = self._merge_synonyms(clean, actor, uuid.uuid4().hex, now, action=None)
+        if change.outcome != "unchanged":
+            self._notify([], synonyms_changed=True)
+        return change
+
+    def delete_synonym(self, target: int | str, actor: str) -> SynonymChange:
+        """Delete the group with id `target`, or take the term `target` out of its group.
+
+        A group left with fewer than two terms is deleted. Deleted groups stay in
+        the file (marked deleted), so /undo brings them back.
+
+        :raises SynonymNotFound: if no live group has that id or term.
         """
         now = _now()
         change_id = uuid.uuid4().hex
-        changes: list[tuple[Fact | None, Fact | None]] = []
-        added = updated = unchanged = removed = 0
         with self._write():
-            incoming_ids = {fact.id for fact in facts if fact.id is not None}
-            if replace:
-                for stored in self.all():
-                    if stored.id not in incoming_ids:
-                        self.db["facts"].update(stored.id, {"deleted_at": now.isoformat()})
-                        changes.append((stored, None))
-                        removed += 1
-            for fact in facts:
-                before = self._live(fact.id) if fact.id is not None else None
-                if before is not None and before.data() == fact.data():
-                    unchanged += 1
-                    continue
-                new_row = _row_for(
-                    fact.data(),
-                    created_at=fact.created_at or (before.created_at if before else None) or now,
-                    updated_at=fact.updated_at or now if before is None else now,
-                    created_by=fact.created_by or (before.created_by if before else None) or actor,
-                )
-                if fact.id is not None:
-                    new_row["id"] = fact.id
-                new_row["deleted_at"] = None
-                fact_id = self.db["facts"].insert(new_row, replace=True).last_pk
-                changes.append((before, self.get(fact_id)))
-                if before is None:
-                    added += 1
-                else:
-                    updated += 1
-            for before, after in changes:
-                self._audit(change_id, actor, "import", before, after, now)
-        self._notify(changes)
-        return ImportReport(added=added, updated=updated, unchanged=unchanged, removed=removed)
+            if isinstance(target, int):
+                group = self._live_synonym(target)
+            else:
+                key = term_key(target)
+                group = next((g for g in self.synonym_groups() if key in g.keys()), None)
+            if group is None:
+                raise SynonymNotFound(target)
+            left = [] if isinstance(target, int) else [t for t in group.terms if term_key(t) != term_key(target)]
+            if len(left) >= 2:
+                after = self._write_synonyms(group.id, left, actor, now)
+                self._audit(change_id, actor, "edit", group, after, now, kind=SYNONYMS)
+                change = SynonymChange("removed_term", after)
+            else:
+                self._delete_synonyms(group, actor, change_id, now, "delete")
+                change = SynonymChange("deleted", group)
+        self._notify([], synonyms_changed=True)
+        return change
 
-    def seed(self, facts: list[FactData]) -> int:
-        """Fill a brand-new store with the bundled facts; an existing store is left alone."""
-        if not self.is_new():
-            return 0
-        report = self.import_facts([Fact(**fact.model_dump()) for fact in facts], actor="seed")
-        return report.added
+    def _merge_synonyms(
+        self, terms: list[str], actor: str, change_id: str, now: datetime, action: str | None
+    ) -> SynonymChange:
+        """Add `terms` as a group, or fold them (and any other group sharing a term) into the first such group.
+
+        Audited as add/edit/delete, or all as `action` when given (an import).
+        """
+        keys = {term_key(term) for term in terms}
+        touching = [group for group in self.synonym_groups() if group.keys() & keys]
+        if not touching:
+            group = self._write_synonyms(None, terms, actor, now)
+            self._audit(change_id, actor, action or "add", None, group, now, kind=SYNONYMS)
+            return SynonymChange("added", group, new_terms=tuple(terms))
+        keep, others = touching[0], touching[1:]
+        merged = merged_terms([keep.terms, *(other.terms for other in others), terms])
+        if merged == keep.terms:
+            return SynonymChange("unchanged", keep)
+        for other in others:
+            self._delete_synonyms(other, actor, change_id, now, action or "delete")
+        after = self._write_synonyms(keep.id, merged, actor, now)
+        self._audit(change_id, actor, action or "edit", keep, after, now, kind=SYNONYMS)
+        known = keep.keys()
+        new_terms = tuple(term for term in merged if term_key(term) not in known)
+        return SynonymChange("merged", after, tuple(other.id for other in others), new_terms)
+
+    def _import_synonyms(
+        self, groups: list[list[str]], actor: str, replace: bool, change_id: str, now: datetime
+    ) -> Counter[str]:
+        """Part of an import: merge each group in; with `replace`, first delete every stored group not in `groups`."""
+        counts: Counter[str] = Counter()
+        if replace:
+            for stored in self.synonym_groups():
+                if stored.terms not in groups:  # exactly as written, so an export comes back exactly
+                    self._delete_synonyms(stored, actor, change_id, now, "import")
+                    counts["removed"] += 1
+        for terms in groups:
+            counts[self._merge_synonyms(terms, actor, change_id, now, action="import").outcome] += 1
+        return counts
+
+    def _write_synonyms(self, group_id: int | None, terms: list[str], actor: str, now: datetime) -> SynonymGroup:
+        """Insert a group (no id) or set a group's terms, live; returns it as stored."""
+        values = {
+            "terms": json.dumps(terms, ensure_ascii=False),
+            "updated_at": now.isoformat(),
+            "updated_by": actor,
+            "deleted_at": None,
+        }
+        if group_id is None:
+            group_id = self.db["synonyms"].insert({**values, "created_at": now.isoformat(), "created_by": actor}).last_pk
+        else:
+            self.db["synonyms"].update(group_id, values)
+        group = self._live_synonym(group_id)
+        assert group is not None
+        return group
+
+    def _delete_synonyms(self, group: SynonymGroup, actor: str, change_id: str, now: datetime, action: str) -> None:
+        self.db["synonyms"].update(group.id, {"deleted_at": now.isoformat(), "updated_by": actor})
+        self._audit(change_id, actor, action, group, None, now, kind=SYNONYMS)
 
     # -- audit ----------------------------------------------------------------------
 
     def _audit(
-        self, change_id: str, actor: str, action: str, before: Fact | None, after: Fact | None, at: datetime
+        self,
+        change_id: str,
+        actor: str,
+        action: str,
+        before: Fact | SynonymGroup | None,
+        after: Fact | SynonymGroup | None,
+        at: datetime,
+        kind: str = FACT,
     ) -> None:
-        fact_id = (after or before).id  # type: ignore[union-attr]
+        subject_id = (after or before).id  # type: ignore[union-attr]
         self.db["audit"].insert(
             {
                 "change_id": change_id,
                 "at": at.isoformat(),
                 "actor": actor,
                 "action": action,
-                "fact_id": fact_id,
-                "before": before.model_dump_json() if before else None,
-                "after": after.model_dump_json() if after else None,
+                "fact_id": subject_id,
+                "before": _json(before),
+                "after": _json(after),
                 "undone_by": None,
+                "kind": kind,
             }
         )
 
     def history(self, fact_id: int | None = None, limit: int = 20, offset: int = 0) -> list[AuditEntry]:
-        """The audit log, newest first, for one fact or for all."""
-        where, params = ("where fact_id = ?", [fact_id]) if fact_id is not None else ("", [])
+        """The audit log, newest first, for one fact or for all (synonym changes included)."""
+        where, params = ("where fact_id = ? and kind = ?", [fact_id, FACT]) if fact_id is not None else ("", [])
         rows = self.db.query(
             f"select * from audit {where} order by id desc limit ? offset ?", [*params, limit, offset]
         )
@@ -355,8 +683,10 @@ class FactStore:
     def undo_last(self, actor: str) -> list[AuditEntry]:
         """Revert `actor`'s most recent change that is not undone yet; returns what was reverted.
 
-        A fact that someone changed after `actor` did is not overwritten: the undo
-        is refused with `UndoConflict` so that the later change is not lost.
+        A fact or synonym group that someone changed after `actor` did is not
+        overwritten: the undo is refused with `UndoConflict` so that the later
+        change is not lost. So is an undo that would bring back a synonym group
+        sharing a term with a group added since.
         """
         now = _now()
         with self._write():
@@ -374,7 +704,12 @@ class FactStore:
             ]
             undo_id = uuid.uuid4().hex
             changes: list[tuple[Fact | None, Fact | None]] = []
+            synonyms_changed = False
             for entry in reversed(entries):
+                if entry.kind == SYNONYMS:
+                    self._undo_synonyms(entry, actor, undo_id, now)
+                    synonyms_changed = True
+                    continue
                 current = self._live(entry.fact_id)
                 if _state(current) != _state(entry.after):
                     raise UndoConflict(entry.fact_id)
@@ -389,9 +724,31 @@ class FactStore:
                     restored = self.get(entry.fact_id)
                 self._audit(undo_id, actor, "undo", current, restored, now)
                 changes.append((current, restored))
+            if synonyms_changed:
+                self._check_synonyms_distinct(entries)
             self.db.execute("update audit set undone_by = ? where change_id = ?", [undo_id, change_id])
-        self._notify(changes)
+        self._notify(changes, synonyms_changed)
         return entries
+
+    def _undo_synonyms(self, entry: AuditEntry, actor: str, undo_id: str, now: datetime) -> None:
+        current = self._live_synonym(entry.fact_id)
+        if _terms(current) != _terms(entry.after):
+            raise UndoConflict(entry.fact_id, SYNONYMS)
+        if entry.before is None:
+            self.db["synonyms"].update(entry.fact_id, {"deleted_at": now.isoformat(), "updated_by": actor})
+            restored = None
+        else:
+            restored = self._write_synonyms(entry.fact_id, entry.before.terms, actor, now)
+        self._audit(undo_id, actor, "undo", current, restored, now, kind=SYNONYMS)
+
+    def _check_synonyms_distinct(self, entries: list[AuditEntry]) -> None:
+        """Refuse (roll back) an undo that leaves one term in two groups."""
+        owner: dict[str, int] = {}
+        for group in self.synonym_groups():
+            for key in group.keys():
+                if owner.setdefault(key, group.id) != group.id:
+                    restored = {entry.fact_id for entry in entries if entry.kind == SYNONYMS}
+                    raise UndoConflict(group.id if group.id in restored else owner[key], SYNONYMS)
 
     # -- feedback -------------------------------------------------------------------
 
@@ -647,12 +1004,47 @@ def _logged_question(row: dict[str, Any]) -> LoggedQuestion:
     )
 
 
-class UndoConflict(RuntimeError):
-    """The fact was changed again after the change to undo; undoing would lose that."""
+def _import_report(
+    removed: list[Fact],
+    changed: list[tuple[Fact | None, Fact]],
+    unchanged: int,
+    had_facts: bool,
+    synonyms: list[list[str]] | None,
+    synonym_counts: Counter[str],
+) -> ImportReport:
+    added = sum(1 for before, _ in changed if before is None)
+    return ImportReport(
+        added=added,
+        updated=len(changed) - added,
+        unchanged=unchanged,
+        removed=len(removed),
+        facts=had_facts,
+        synonyms=synonyms is not None,
+        synonyms_added=synonym_counts["added"],
+        synonyms_updated=synonym_counts["merged"],
+        synonyms_unchanged=synonym_counts["unchanged"],
+        synonyms_removed=synonym_counts["removed"],
+    )
 
-    def __init__(self, fact_id: int) -> None:
-        super().__init__(f"fact {fact_id} was changed since; undo it there first")
+
+class UndoConflict(RuntimeError):
+    """The fact (or synonym group) was changed again after the change to undo; undoing would lose that."""
+
+    def __init__(self, fact_id: int, kind: str = FACT) -> None:
+        super().__init__(f"{kind} {fact_id} was changed since; undo it there first")
         self.fact_id = fact_id
+        self.kind = kind
+
+
+def _terms(group: SynonymGroup | None) -> list[str] | None:
+    return group.terms if group is not None else None
+
+
+def _synonym_group(row: dict[str, Any]) -> SynonymGroup:
+    return SynonymGroup.model_validate(
+        {name: row[name] for name in ("id", "created_at", "updated_at", "created_by", "updated_by")}
+        | {"terms": json.loads(row["terms"])}
+    )
 
 
 def _state(fact: Fact | None) -> FactData | None:
@@ -666,6 +1058,15 @@ def _column(name: str, value: Any) -> Any:
     if name == "published":
         return value.isoformat() if value else None
     return value
+
+
+def _managed(fact: Fact) -> dict[str, Any]:
+    """The store's own fields of a fact, for `_row_for`."""
+    return {"id": fact.id, "created_at": fact.created_at, "updated_at": fact.updated_at, "created_by": fact.created_by}
+
+
+def _json(model: Fact | SynonymGroup | None) -> str | None:
+    return model.model_dump_json() if model is not None else None
 
 
 def _row_for(data: FactData, **managed: datetime | str | None) -> dict[str, Any]:
@@ -683,6 +1084,7 @@ def _fact(row: dict[str, Any]) -> Fact:
 
 
 def _audit_entry(row: dict[str, Any]) -> AuditEntry:
+    model = SynonymGroup if row["kind"] == SYNONYMS else Fact
     return AuditEntry(
         id=row["id"],
         change_id=row["change_id"],
@@ -690,7 +1092,8 @@ def _audit_entry(row: dict[str, Any]) -> AuditEntry:
         actor=row["actor"],
         action=row["action"],
         fact_id=row["fact_id"],
-        before=Fact.model_validate_json(row["before"]) if row["before"] else None,
-        after=Fact.model_validate_json(row["after"]) if row["after"] else None,
+        before=model.model_validate_json(row["before"]) if row["before"] else None,
+        after=model.model_validate_json(row["after"]) if row["after"] else None,
         undone=row["undone_by"] is not None,
+        kind=row["kind"],
     )

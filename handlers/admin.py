@@ -38,12 +38,12 @@ from facts.curation import (
     parse_id,
     search_facts,
 )
-from facts.io import write_facts
-from facts.lang import Lang
+from facts.io import synonyms_csv_name, write_fact_file, write_synonyms_csv
+from facts.lang import Lang, client_lang
 from facts.links import fact_link
 from facts.messages import message
 from facts.render import escape, fact_html
-from facts.store import FactNotFound, UndoConflict
+from facts.store import SYNONYMS, FactNotFound, UndoConflict
 from handlers.context import FactbotContext, user_lang
 from handlers.user import NO_PREVIEW
 
@@ -115,7 +115,14 @@ def command_text(update: Update) -> str:
 
 
 def admin_lang(update: Update) -> Lang:
-    """The admin's language: of what they typed after the command, else their Telegram language."""
+    """The admin's Telegram language, whatever language the fact they typed is in.
+
+    Only a client that does not say its language falls back to the language of
+    what was typed after the command.
+    """
+    user = update.effective_user
+    if user is not None and user.language_code:
+        return client_lang(user.language_code)
     return user_lang(update, command_text(update))
 
 
@@ -282,6 +289,9 @@ async def show_history(update: Update, context: FactbotContext) -> None:
     except CurationError as error:
         await reply_problem(update, lang, error)
         return
+    if fact_id is not None and not context.store.was_stored(fact_id):
+        await update.effective_message.reply_text(message("no_such_fact", lang, id=fact_id))
+        return
     entries = context.store.history(fact_id, limit=HISTORY_LIMIT)
     await reply_html(update, history_html(history_items(entries), lang))
 
@@ -293,7 +303,8 @@ async def undo_last(update: Update, context: FactbotContext) -> None:
     try:
         entries = context.store.undo_last(actor(update))
     except UndoConflict as error:
-        await update.effective_message.reply_text(message("undo_conflict", lang, id=error.fact_id))
+        conflict = "undo_conflict_synonyms" if error.kind == SYNONYMS else "undo_conflict"
+        await update.effective_message.reply_text(message(conflict, lang, id=error.fact_id))
         return
     if not entries:
         await update.effective_message.reply_text(message("undo_nothing", lang))
@@ -306,16 +317,29 @@ async def undo_last(update: Update, context: FactbotContext) -> None:
 
 @admin_only
 async def export_facts(update: Update, context: FactbotContext) -> None:
-    """Send the whole table as a JSON document (`/export csv`: CSV) that /import accepts."""
+    """Send the facts and synonyms as one JSON document that /import accepts.
+
+    `/export csv`: the facts as CSV, then the synonyms as a second CSV document.
+    """
     lang = admin_lang(update)
     file_format = "csv" if command_text(update).lower() == "csv" else "json"
     facts = context.store.all()
-    stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
-    await update.effective_message.reply_document(
-        document=write_facts(facts, file_format).encode("utf-8"),
-        filename=f"facts-{stamp}.{file_format}",
-        caption=message("export_caption", lang, count=len(facts)),
+    synonyms = [group.terms for group in context.store.synonym_groups()]
+    name = f"facts-{datetime.now(UTC).strftime('%Y%m%d-%H%M%S')}.{file_format}"
+    caption = (
+        message("export_caption", lang, count=len(facts))
+        if file_format == "csv"
+        else message("export_caption_synonyms", lang, count=len(facts), synonyms=len(synonyms))
     )
+    await update.effective_message.reply_document(
+        document=write_fact_file(facts, synonyms, file_format).encode("utf-8"), filename=name, caption=caption
+    )
+    if file_format == "csv":
+        await update.effective_message.reply_document(
+            document=write_synonyms_csv(synonyms).encode("utf-8"),
+            filename=synonyms_csv_name(name),
+            caption=message("export_synonyms_csv_caption", lang, synonyms=len(synonyms)),
+        )
 
 
 @admin_only

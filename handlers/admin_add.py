@@ -27,10 +27,12 @@ from facts.curation import (
     GUIDED_STEPS,
     CurationError,
     FieldInvalid,
-    check_field,
+    TRANSLATION,
     draft_fact,
     explain,
+    other_lang,
     parse_add_line,
+    take_step,
 )
 from facts.lang import Lang, detect_lang
 from facts.messages import message
@@ -106,7 +108,7 @@ async def receive_value(update: Update, context: FactbotContext) -> int:
     if step.field == "lang":
         raw = raw.strip().lower()
     try:
-        state["draft"][step.field] = check_field(step.field, raw)
+        take_step(state["draft"], step, raw)
     except FieldInvalid as error:
         reason = "; ".join(explain(error.errors, state["lang"]))
         await _say(update, message("add_invalid", state["lang"], reason=reason))
@@ -124,7 +126,15 @@ async def skip_step(update: Update, context: FactbotContext) -> int:
         return STEP
     if step.field == "lang":
         state["draft"]["lang"] = detect_lang(state["draft"]["question"])
+        await _remove_lang_buttons(update, context)
     return await _next(update, context)
+
+
+async def _remove_lang_buttons(update: Update, context: FactbotContext) -> None:
+    """Take the language buttons off screen once the language was chosen another way."""
+    message_id = context.user_data["add"].pop("lang_message", None)
+    if message_id is not None:
+        await context.bot.edit_message_reply_markup(update.effective_chat.id, message_id, reply_markup=None)
 
 
 async def choose_lang(update: Update, context: FactbotContext) -> int:
@@ -132,6 +142,7 @@ async def choose_lang(update: Update, context: FactbotContext) -> int:
     query = update.callback_query
     await query.answer()
     await query.edit_message_reply_markup(reply_markup=None)
+    context.user_data["add"].pop("lang_message", None)
     context.user_data["add"]["draft"]["lang"] = (query.data or "").removeprefix(LANG_PREFIX)
     return await _next(update, context)
 
@@ -163,6 +174,10 @@ async def _ask(update: Update, context: FactbotContext) -> None:
     state = context.user_data["add"]
     step = GUIDED_STEPS[state["step"]]
     lang = state["lang"]
+    if step.field == TRANSLATION:
+        other = message(f"lang_{other_lang(state['draft']['question'])}", lang)
+        await _say(update, message(step.prompt, lang, other=other))
+        return
     if step.field != "lang":
         await _say(update, message(step.prompt, lang))
         return
@@ -173,7 +188,10 @@ async def _ask(update: Update, context: FactbotContext) -> None:
             for code in ("ja", "en")
         ]
     )
-    await _say(update, message(step.prompt, lang, default=message(f"lang_{default}", lang)), reply_markup=buttons)
+    asked = await update.effective_chat.send_message(
+        message(step.prompt, lang, default=message(f"lang_{default}", lang)), reply_markup=buttons
+    )
+    state["lang_message"] = asked.message_id
 
 
 async def save_draft(update: Update, context: FactbotContext) -> int:

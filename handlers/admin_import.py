@@ -2,26 +2,42 @@
 
 `/import` then the document, or the document with the caption `/import`.
 `/import replace` makes the table exactly the file (missing facts are marked
-deleted, so /undo brings them back).
+deleted, so /undo brings them back; a file with synonyms replaces those too),
+after the admin confirms the counts. A synonyms CSV (from `/export csv`) is
+imported on its own, the same way. A fact file an admin sends without
+`/import` is checked the same way and imported only if they press Import.
 """
 
 from __future__ import annotations
 
+import itertools
 import re
+from typing import Any
 
-from telegram import Update
-from telegram.ext import Application, CommandHandler, ConversationHandler, MessageHandler, filters
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.ext import (
+    Application,
+    CallbackQueryHandler,
+    CommandHandler,
+    ConversationHandler,
+    MessageHandler,
+    filters,
+)
 
-from facts.admin_render import with_lines_html
+from facts.admin_render import import_report_text, with_lines_html
 from facts.curation import CurationError, check_import_size, import_format
-from facts.io import FactFileError, read_facts
+from facts.io import FactFile, FactFileError, read_fact_file
 from facts.lang import Lang
 from facts.messages import message
+from facts.store import ImportReport
 from handlers.admin import actor, admin_lang, admin_only, command_text, reply_html
 from handlers.context import FactbotContext, user_lang
+from handlers.user import ask_for_text
 
 WAITING_FOR_FILE = 0
 _CAPTION = re.compile(r"^/import(@\w+)?(\s|$)", re.IGNORECASE)
+CONFIRM_PREFIX = "imp:"
+_tokens = itertools.count(1)
 
 
 @admin_only
@@ -49,6 +65,20 @@ async def receive_file(update: Update, context: FactbotContext) -> int:
 
 
 async def _import(update: Update, context: FactbotContext, lang: Lang, replace: bool) -> None:
+    """Import the document at once, or (replacing the table) after the admin confirms the counts."""
+    fact_file = await _checked_file(update, lang)
+    if fact_file is None:
+        return
+    name = update.effective_message.document.file_name or "file"
+    if replace:
+        await _ask_to_confirm(update, context, lang, name, fact_file, replace=True)
+        return
+    report = context.store.import_facts(fact_file.facts, actor(update), replace=False, synonyms=fact_file.synonyms)
+    await update.effective_message.reply_text(import_report_text(report, name, lang))
+
+
+async def _checked_file(update: Update, lang: Lang) -> FactFile | None:
+    """Every fact and synonym group of the document, or None after telling the admin what is wrong with it."""
     document = update.effective_message.document
     try:
         # Judge the size and kind before downloading anything.
@@ -56,26 +86,93 @@ async def _import(update: Update, context: FactbotContext, lang: Lang, replace: 
         file = await document.get_file()
         content = bytes(await file.download_as_bytearray())
         check_import_size(content)
-        facts = read_facts(content, file_format)
+        return read_fact_file(content, file_format)
     except CurationError as error:
         await update.effective_message.reply_text(error.text(lang))
-        return
     except FactFileError as error:
         await reply_html(update, with_lines_html(message("import_failed", lang), error.problems, lang))
-        return
-    report = context.store.import_facts(facts, actor(update), replace=replace)
-    name = document.file_name or "file"
-    await update.effective_message.reply_text(
-        message(
-            "import_done",
-            lang,
-            file=name,
-            added=report.added,
-            updated=report.updated,
-            unchanged=report.unchanged,
-            removed=report.removed,
-        )
+    return None
+
+
+async def _ask_to_confirm(
+    update: Update, context: FactbotContext, lang: Lang, name: str, fact_file: FactFile, replace: bool
+) -> None:
+    """Show what importing would change, with Import / Cancel; nothing changes until Import is pressed."""
+    report = context.store.plan_import(fact_file.facts, replace=replace)
+    token = next(_tokens)
+    context.user_data["pending_import"] = {"token": token, "file": fact_file, "replace": replace, "name": name}
+    text = _confirmation(context, lang, name, fact_file, report, replace)
+    buttons = InlineKeyboardMarkup.from_row(
+        [
+            InlineKeyboardButton(
+                message("button_replace" if replace else "button_import", lang),
+                callback_data=f"{CONFIRM_PREFIX}yes:{token}",
+            ),
+            InlineKeyboardButton(message("button_cancel", lang), callback_data=f"{CONFIRM_PREFIX}no:{token}"),
+        ]
     )
+    await update.effective_message.reply_text(text, reply_markup=buttons)
+
+
+@admin_only
+async def confirm_import(update: Update, context: FactbotContext) -> None:
+    """Import (or not) the file whose counts the admin was shown."""
+    query = update.callback_query
+    _, choice, token = (query.data or "").split(":")
+    lang = user_lang(update)
+    pending = context.user_data.get("pending_import")
+    if pending is None or str(pending["token"]) != token:
+        await query.answer(message("import_expired", lang), show_alert=True)
+        await query.edit_message_reply_markup(reply_markup=None)
+        return
+    del context.user_data["pending_import"]
+    await query.answer()
+    if choice != "yes":
+        await query.edit_message_text(message("cancelled", lang))
+        return
+    fact_file: FactFile = pending["file"]
+    report = context.store.import_facts(
+        fact_file.facts, actor(update), replace=pending["replace"], synonyms=fact_file.synonyms
+    )
+    await query.edit_message_text(import_report_text(report, pending["name"], lang))
+
+
+async def offer_import(update: Update, context: FactbotContext) -> None:
+    """A document sent without /import: an admin's fact file is offered for import; anyone else's is not a question."""
+    user = update.effective_user
+    if user is None or user.id not in context.admins:
+        await ask_for_text(update, context)
+        return
+    lang = admin_lang(update)
+    fact_file = await _checked_file(update, lang)
+    if fact_file is not None:
+        name = update.effective_message.document.file_name or "file"
+        await _ask_to_confirm(update, context, lang, name, fact_file, replace=False)
+
+
+def _confirmation(
+    context: FactbotContext, lang: Lang, name: str, fact_file: FactFile, report: ImportReport, replace: bool
+) -> str:
+    """What importing the file would change: fact counts, then synonym groups, as a question."""
+    synonyms = {} if fact_file.synonyms is None else {
+        "count": len(fact_file.synonyms), "stored": len(context.store.synonym_groups())
+    }
+    if fact_file.facts is None:
+        return message("import_confirm_synonyms_replace" if replace else "import_offer_synonyms", lang, file=name,
+                       **synonyms)
+    lines = [message("import_confirm_replace" if replace else "import_offer", lang, file=name, **_counts(report))]
+    if synonyms:
+        lines.append(message("import_confirm_synonyms", lang, **synonyms))
+    return "\n".join(lines)
+
+
+def _counts(report: ImportReport) -> dict[str, Any]:
+    return {
+        "added": report.added,
+        "updated": report.updated,
+        "unchanged": report.unchanged,
+        "removed": report.removed,
+    }
 
 
 async def ask_for_document(update: Update, context: FactbotContext) -> int:
@@ -110,5 +207,7 @@ def conversation() -> ConversationHandler:
 
 
 def register(app: Application) -> None:
-    """Add the /import conversation."""
+    """Add the /import conversation, its confirmation buttons, and the offer for files sent without /import."""
     app.add_handler(conversation())
+    app.add_handler(CallbackQueryHandler(confirm_import, pattern=rf"^{CONFIRM_PREFIX}(yes|no):\d{{1,12}}$"))
+    app.add_handler(MessageHandler(filters.Document.ALL & filters.ChatType.PRIVATE, offer_import))

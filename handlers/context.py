@@ -20,6 +20,8 @@ class FactbotContext(CallbackContext[ExtBot, dict, dict, dict]):
 
     @property
     def matcher(self) -> Matcher:
+        """The matcher, first brought up to date with changes other processes made to the table."""
+        self.store.sync()
         return self.bot_data["matcher"]
 
     @property

@@ -12,7 +12,7 @@ from telegram import (
     Message,
     Update,
 )
-from telegram.constants import ParseMode
+from telegram.error import BadRequest
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
 from facts.answers import Answer, answer_fact, answer_question, overview
@@ -79,6 +79,17 @@ async def answer_suggestion(update: Update, context: FactbotContext) -> None:
         return
     await query.answer()
     await reply_answer(query.message, answer_fact(fact, context.matcher, lang))
+
+
+async def expire_button(update: Update, context: FactbotContext) -> None:
+    """A press no handler took (an old preview, a finished conversation, forged data): say so and clear it."""
+    query = update.callback_query
+    await query.answer(message("button_expired", user_lang(update)), show_alert=True)
+    if isinstance(query.message, Message):
+        try:
+            await query.edit_message_reply_markup(reply_markup=None)
+        except BadRequest:  # already without buttons, or too old to edit: nothing left to clear
+            pass
 
 
 async def ask_for_text(update: Update, context: FactbotContext) -> None:
@@ -220,7 +231,8 @@ def register(app: Application) -> None:
 
 
 def register_fallbacks(app: Application) -> None:
-    """Replies for input no other handler took: non-text messages and unknown commands."""
+    """Replies for input no other handler took: non-text messages, unknown commands, stale buttons."""
     addressed = _AddressedToBot()
     app.add_handler(MessageHandler(NON_TEXT & filters.ChatType.PRIVATE, ask_for_text))
     app.add_handler(MessageHandler(filters.COMMAND & addressed, unknown_command))
+    app.add_handler(CallbackQueryHandler(expire_button))

@@ -183,3 +183,15 @@ async def app(seeded_store: FactStore, api: FakeBotApi, tmp_path: Path) -> Async
 def chat(app: Application, api: FakeBotApi) -> Chat:
     """A private chat with an English-speaking user."""
     return Chat(app, api)
+
+
+@pytest.fixture
+def admin(chat: Chat) -> Chat:
+    """A private chat with the admin (English Telegram client), beside the user's `chat`."""
+    return chat.as_user(ADMIN_ID)
+
+
+@pytest.fixture
+def store(chat: Chat) -> FactStore:
+    """The store the chat's bot answers from."""
+    return chat.app.bot_data["store"]

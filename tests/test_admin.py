@@ -6,25 +6,13 @@ import asyncio
 import json
 import logging
 
-import pytest
 
-from facts.io import write_facts
+from facts.io import write_fact_file, write_facts
 from facts.store import FactStore
 from tests.conftest import ADMIN_ID, USER_ID, Chat
 from tests.fake_botapi import FakeBotApi
 
 METRO_URL = "https://example.org/pyongyang-metro"
-
-
-@pytest.fixture
-def admin(chat: Chat) -> Chat:
-    """A private chat with the admin (English Telegram client)."""
-    return chat.as_user(ADMIN_ID)
-
-
-@pytest.fixture
-def store(chat: Chat) -> FactStore:
-    return chat.app.bot_data["store"]
 
 
 def texts(replies) -> list[str]:
@@ -58,6 +46,8 @@ async def test_admin_adds_a_fact_step_by_step_and_a_user_then_gets_it(admin: Cha
     [reply] = await admin.say("2024-11-30")
     assert "Other ways to ask it" in reply.text
     [reply] = await admin.say("Pyongyang subway stations | 平壌の地下鉄の駅の数")
+    assert "The question in Japanese too, so people asking in Japanese find it? /skip if not." == reply.text
+    [reply] = await admin.say("/skip")
     assert "language" in reply.text and "'English'" in reply.text
     assert [("Japanese", "addlang:ja"), ("English", "addlang:en")] == reply.buttons
 
@@ -97,7 +87,7 @@ async def test_required_steps_cannot_be_skipped_and_cancel_saves_nothing(admin: 
 async def test_cancel_button_at_the_preview_saves_nothing(admin: Chat, store: FactStore) -> None:
     count = store.count()
     await admin.say("/add")
-    for answer in ["北朝鮮の首都は？", "平壌です。", "/skip", "https://example.org/capital", "百科事典", "/skip"]:
+    for answer in ["北朝鮮の首都は？", "平壌です。", "/skip", "https://example.org/capital", "百科事典", "/skip", "/skip"]:
         await admin.say(answer)
     [lang_prompt] = await admin.say("/skip")
     assert "'Japanese' (from the question)" in lang_prompt.text
@@ -207,7 +197,7 @@ async def test_admin_menu_is_set_only_for_admin_chats(app, api: FakeBotApi) -> N
     assert "add" not in {command["command"] for call in default for command in call.params["commands"]}
     admin_commands = {command["command"] for command in for_admin[0].params["commands"]}
     assert {"start", "help", "ask", "add", "edit", "delete", "facts", "fact", "import", "export", "history",
-            "undo", "restore", "cancel", "unanswered", "stats", "notify"} == admin_commands
+            "undo", "restore", "cancel", "synonyms", "synonym", "unanswered", "stats", "notify"} == admin_commands
 
 
 async def test_an_admin_who_never_opened_the_chat_does_not_stop_the_bot(app, api: FakeBotApi, caplog) -> None:
@@ -474,31 +464,57 @@ async def test_import_of_a_file_over_1_mb_is_refused_before_downloading(admin: C
 
 
 async def test_import_waits_for_a_document_and_can_be_cancelled(admin: Chat, store: FactStore) -> None:
+    count = store.count()
     await admin.say("/import")
 
     [hint] = await admin.say("here is my file")
     [cancelled] = await admin.say("/cancel")
-    [not_waiting] = await admin.send_document(json.dumps(GOOD_ROWS).encode(), "metro.json")
+    [offered] = await admin.send_document(json.dumps(GOOD_ROWS).encode(), "metro.json")
 
     assert "Please send the file as a document" in hint.text
     assert "Cancelled; nothing changed." == cancelled.text
-    assert "Please send your question as text." == not_waiting.text
+    assert "metro.json is a fact file" in offered.text  # not imported until Import is pressed
+    assert count == store.count()
 
 
-@pytest.mark.parametrize("command, suffix", [("/export", "json"), ("/export csv", "csv")])
-async def test_export_then_import_round_trips_unchanged(admin: Chat, store: FactStore, command: str, suffix: str) -> None:
-    before = store.all()
+async def test_json_export_then_import_round_trips_facts_and_synonyms(admin: Chat, store: FactStore) -> None:
+    before, synonyms_before = store.all(), store.synonym_groups()
 
-    await admin.say(command)
+    await admin.say("/export")
     [document] = admin.api.sent("sendDocument")
     name, content = document.files["document"]
     [done] = await admin.send_document(content, name, caption="/import")
 
-    assert name.startswith("facts-") and name.endswith(f".{suffix}")
-    assert f"{len(before)} facts. /import accepts this file unchanged." == document.params["caption"]
-    assert write_facts(before, suffix).encode() == content
-    assert f"Imported {name}: 0 added, 0 updated, {len(before)} unchanged, 0 removed." == done.text
-    assert before == store.all()
+    assert name.startswith("facts-") and name.endswith(".json")
+    assert (
+        f"{len(before)} facts and {len(synonyms_before)} synonym groups. /import accepts this file unchanged."
+        == document.params["caption"]
+    )
+    assert write_fact_file(before, [group.terms for group in synonyms_before], "json").encode() == content
+    assert (
+        f"Imported {name}: 0 added, 0 updated, {len(before)} unchanged, 0 removed.\n"
+        f"Synonym groups: 0 added, 0 merged, {len(synonyms_before)} unchanged, 0 removed."
+    ) == done.text
+    assert before == store.all() and synonyms_before == store.synonym_groups()
+
+
+async def test_csv_export_sends_facts_and_synonyms_as_two_files_that_import_back(admin: Chat, store: FactStore) -> None:
+    before, synonyms_before = store.all(), store.synonym_groups()
+
+    await admin.say("/export csv")
+    facts_document, synonyms_document = admin.api.sent("sendDocument")
+    facts_name, facts_csv = facts_document.files["document"]
+    synonyms_name, synonyms_csv = synonyms_document.files["document"]
+    [facts_done] = await admin.send_document(facts_csv, facts_name, caption="/import")
+    [synonyms_done] = await admin.send_document(synonyms_csv, synonyms_name, caption="/import")
+
+    assert facts_name.endswith(".csv") and synonyms_name == facts_name.removesuffix(".csv") + ".synonyms.csv"
+    assert f"{len(before)} facts. /import accepts this file unchanged." == facts_document.params["caption"]
+    assert write_facts(before, "csv").encode() == facts_csv
+    assert synonyms_csv.decode().startswith("terms\nkursk | クルスク | くるすく\n")
+    assert f"Imported {facts_name}: 0 added, 0 updated, {len(before)} unchanged, 0 removed." == facts_done.text
+    assert synonyms_done.text.endswith(f"Synonym groups: 0 added, 0 merged, {len(synonyms_before)} unchanged, 0 removed.")
+    assert before == store.all() and synonyms_before == store.synonym_groups()
 
 
 async def test_import_can_be_undone_as_one_change(admin: Chat, store: FactStore) -> None:
@@ -514,11 +530,11 @@ async def test_import_can_be_undone_as_one_change(admin: Chat, store: FactStore)
 def test_every_admin_command_is_in_the_menu_and_the_readme() -> None:
     from pathlib import Path
 
-    from bot.app import ADMIN_MENU as ADMIN_COMMANDS
+    from bot.app import admin_menu
 
     readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
     section = readme.split("## Admin commands")[1].split("\n## ")[0]
     table = readme.split("## Commands")[1].split("\n## ")[0]
-    for name in ADMIN_COMMANDS:
+    for name in admin_menu():
         assert f"| `/{name}" in table, name
         assert f"/{name}" in section, name

@@ -60,7 +60,15 @@ def test_ask_json_prints_one_object_per_question(tmp_path: Path, capsys: pytest.
     assert 1 <= len(unknown["suggestions"]) <= 3 and all(isinstance(q, str) for q in unknown["suggestions"])
 
 
-def test_export_then_import_into_a_new_database_round_trips(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_export_then_import_into_a_new_database_round_trips(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Both databases are seeded at open; with a clock that moves, a second boundary
+    # between the two seeds gives their unchanged facts different timestamps.
+    import facts.store
+
+    frozen = facts.store._now()
+    monkeypatch.setattr(facts.store, "_now", lambda: frozen)
     first, second = str(tmp_path / "a.db"), str(tmp_path / "b.db")
     for suffix in ("json", "csv"):
         exported, again = tmp_path / f"out.{suffix}", tmp_path / f"again.{suffix}"

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from telegram.ext import Application, BaseHandler, CommandHandler, ConversationHandler
 
-from bot.app import ADMIN_MENU
+from bot.app import admin_menu
 from handlers.user import USER_COMMANDS
 
 README = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
@@ -27,6 +27,6 @@ def test_every_registered_command_is_in_the_menu_and_the_readme(app: Application
     registered = set().union(*(commands_of(h) for group in app.handlers.values() for h in group))
     table = README.split("## Commands")[1].split("\n## ")[0]
 
-    assert registered - IN_CONVERSATION_ONLY == set(USER_COMMANDS) | set(ADMIN_MENU)
+    assert registered - IN_CONVERSATION_ONLY == set(USER_COMMANDS) | set(admin_menu())
     for name in registered - IN_CONVERSATION_ONLY:
         assert f"`/{name}" in table, name
