@@ -58,6 +58,12 @@ class FakeBotApi:
         self._message_ids = itertools.count(1000)
         self._file_ids = itertools.count(1)
         self._new_update = threading.Condition()
+        self.delays: dict[str, float] = {}
+        """Seconds the HTTP server waits before answering a method (an answer in flight)."""
+        self.started: list[str] = []
+        """Methods whose HTTP request reached the server, answered or not yet."""
+        self.delivered: list[Call] = []
+        """Calls whose HTTP answer the bot received in full (the connection was still open)."""
 
     # -- what tests look at ----------------------------------------------------------
 
@@ -193,16 +199,26 @@ class BotApiServer:
     def _handler_class(self) -> type[BaseHTTPRequestHandler]:
         api, token = self.api, self.token
         route = re.compile(rf"^/bot{re.escape(token)}/(\w+)$")
+        other_token = re.compile(r"^/bot\d+:[\w-]+/\w+$")
 
         class Handler(BaseHTTPRequestHandler):
             def do_POST(self) -> None:  # noqa: N802 (http.server's naming)
                 match = route.match(self.path)
                 if match is None:
-                    self._reply(404, {"ok": False, "error_code": 404, "description": "Not Found"})
+                    # Like Telegram: 401 for a well-formed token it does not know, 404 otherwise.
+                    if other_token.match(self.path):
+                        self._reply(401, {"ok": False, "error_code": 401, "description": "Unauthorized"})
+                    else:
+                        self._reply(404, {"ok": False, "error_code": 404, "description": "Not Found"})
                     return
+                method = match.group(1)
+                api.started.append(method)
                 body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
                 params, files = _parse_body(self.headers.get("Content-Type", ""), body)
-                self._reply(200, {"ok": True, "result": api.handle(match.group(1), params, files)})
+                time.sleep(api.delays.get(method, 0.0))
+                self._reply(200, {"ok": True, "result": api.handle(method, params, files)})
+                if method != "getUpdates":
+                    api.delivered.append(Call(method, params, files))
 
             do_GET = do_POST
 
