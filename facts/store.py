@@ -633,3 +633,7 @@ def _audit_entry(row: dict[str, Any]) -> AuditEntry:
         after=Fact.model_validate_json(row["after"]) if row["after"] else None,
         undone=row["undone_by"] is not None,
     )
+
+
+DatabaseFailure = sqlite3.Error
+"""What a store call raises when SQLite fails mid-way (disk full…); `explain_error` words it."""
