@@ -216,19 +216,25 @@ class BotApiServer:
                 body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
                 params, files = _parse_body(self.headers.get("Content-Type", ""), body)
                 time.sleep(api.delays.get(method, 0.0))
-                self._reply(200, {"ok": True, "result": api.handle(method, params, files)})
-                if method != "getUpdates":
+                delivered = self._reply(200, {"ok": True, "result": api.handle(method, params, files)})
+                if delivered and method != "getUpdates":
                     api.delivered.append(Call(method, params, files))
 
             do_GET = do_POST
 
-            def _reply(self, status: int, payload: dict[str, Any]) -> None:
+            def _reply(self, status: int, payload: dict[str, Any]) -> bool:
+                """Answer; False when the bot had already hung up (a long poll cut short by shutdown)."""
                 data = json.dumps(payload).encode()
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
+                try:
+                    self.send_response(status)
+                    self.send_header("Content-Type", "application/json")
+                    self.send_header("Content-Length", str(len(data)))
+                    self.end_headers()
+                    self.wfile.write(data)
+                    self.wfile.flush()
+                except (BrokenPipeError, ConnectionResetError):
+                    return False
+                return True
 
             def log_message(self, *args: object) -> None:
                 pass  # keep test output clean

@@ -142,14 +142,21 @@ def test_sigterm_lets_an_answer_in_flight_reach_the_user(tmp_path: Path, bot_api
 def test_while_telegram_is_unreachable_run_keeps_trying_and_stops_cleanly(tmp_path: Path) -> None:
     port = free_port()  # nothing listens there
     process = start_bot(tmp_path, f"http://127.0.0.1:{port}/bot", FACTBOT_ADMINS="")
-    time.sleep(4)
+    lines: list[str] = []
+    reader = threading.Thread(target=lambda: lines.extend(iter(process.stderr.readline, "")), daemon=True)
+    reader.start()
+    tries = lambda: [line for line in list(lines) if f"cannot reach Telegram at 127.0.0.1:{port}" in line]  # noqa: E731
+    wait_until(lambda: len(tries()) >= 3 or process.poll() is not None, "three tries")
     still_running = process.poll() is None
 
-    code, stderr = stop(process)
+    process.send_signal(signal.SIGTERM)
+    code = process.wait(timeout=30)
+    reader.join(timeout=10)
+    process.stderr.close()
+    stderr = "".join(lines)
 
     assert still_running, f"run gave up: {stderr}"
-    tries = [line for line in stderr.splitlines() if f"cannot reach Telegram at 127.0.0.1:{port}" in line]
-    assert len(tries) >= 2 and "trying again in 1 s" in tries[0] and "trying again in 2 s" in tries[1]
+    assert ["1 s", "2 s", "4 s"] == [line.rsplit("trying again in ", 1)[1].strip() for line in tries()[:3]]
     assert "FACTBOT_ADMINS is empty: nobody can curate facts from Telegram" in stderr
     assert 0 == code and "Traceback" not in stderr
 
