@@ -16,6 +16,7 @@ import os
 import secrets
 import signal
 import sys
+import traceback
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -74,6 +75,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_DATA
     except KeyboardInterrupt:
         return 130
+    except Exception as error:  # a bug or an unforeseen failure: still one line, and never a secret
+        if os.environ.get("FACTBOT_LOG_LEVEL", "").upper() == "DEBUG" or "DEBUG" in (argv or sys.argv):
+            print(redact.redact(traceback.format_exc()), file=sys.stderr, end="")
+        return _fail(
+            redact.redact(f"unexpected {type(error).__name__}: {error}")
+            + " (FACTBOT_LOG_LEVEL=DEBUG shows the traceback; please report it)",
+            EXIT_DATA,
+        )
 
 
 def _fail(message: str, exit_code: int) -> int:
@@ -152,6 +161,8 @@ def run_bot(args: argparse.Namespace, settings: Settings) -> int:
     setup_logging(args.log_level or settings.log_level, _secrets(settings) + extra_secrets)
     if not settings.admins:
         log.warning("FACTBOT_ADMINS is empty: nobody can curate facts from Telegram")
+    if webhook is not None and args.secret_token is None and settings.webhook_secret is None:
+        log.info("no webhook secret given (FACTBOT_WEBHOOK_SECRET); using a random one for this run")
     store = open_store(settings)
     app = build_application(settings, store)
     loop = asyncio.new_event_loop()
@@ -212,7 +223,6 @@ def _webhook(args: argparse.Namespace, settings: Settings) -> Webhook | None:
         secret = settings.webhook_secret.get_secret_value()
     else:
         secret = secrets.token_urlsafe(32)
-        log.info("no webhook secret given; using a random one for this run")
     return Webhook(url=args.webhook, listen=args.listen, port=args.port, secret_token=secret)
 
 

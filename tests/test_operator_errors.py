@@ -273,3 +273,22 @@ def test_ask_into_head_stops_quietly(operator: Path, tmp_path: Path) -> None:
 
     assert b"about 11,000\n" == result.stdout
     assert b"" == result.stderr, "no BrokenPipeError traceback"
+
+
+def test_an_unforeseen_failure_is_one_line_without_the_token(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    token = "123456:ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+    monkeypatch.setenv("FACTBOT_TOKEN", token)
+
+    def broken_store(settings: Settings) -> None:
+        raise RuntimeError(f"boom near https://api.telegram.org/bot{token}/getMe")
+
+    monkeypatch.setattr("bot.cli.open_store", broken_store)
+
+    code, _, err = run(capsys, "--db", str(tmp_path / "f.db"), "ask", "hi")
+
+    assert 1 == code
+    line = one_line(err)
+    assert "unexpected RuntimeError: boom near https://api.telegram.org/bot<redacted>/getMe" in line
+    assert token not in err
