@@ -487,6 +487,8 @@ class FactStore:
         (no -wal), owner-only. A folder as `target` gets a time-stamped file in it.
         """
         target = Path(target)
+        if not target.parent.is_dir():
+            raise StoreError(f"the folder {target.parent} does not exist; create it or back up elsewhere")
         if target.is_dir():
             target = target / f"factbot-{_now().strftime('%Y%m%d-%H%M%S')}.db"
         partial = target.with_name(f".{target.name}.partial-{uuid.uuid4().hex[:8]}")

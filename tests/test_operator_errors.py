@@ -292,3 +292,20 @@ def test_an_unforeseen_failure_is_one_line_without_the_token(
     line = one_line(err)
     assert "unexpected RuntimeError: boom near https://api.telegram.org/bot<redacted>/getMe" in line
     assert token not in err
+
+
+@pytest.mark.parametrize("args, problem", [
+    (["--webhook", "bot.example.org/hook"], "is not a URL"),
+    (["--webhook", "https://bot.example.org/hook", "--secret-token", "not allowed!"], "--secret-token must be"),
+    (["--webhook", "https://bot.example.org/hook", "--port", "70000"], "is not a TCP port"),
+    (["--secret-token", "abc"], "--secret-token only applies with --webhook"),
+])
+def test_bad_webhook_options_are_usage_errors(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path, args: list[str], problem: str
+) -> None:
+    monkeypatch.setenv("FACTBOT_TOKEN", "123456:ABCDEFGHIJKLMNOPQRSTUVWXYZ")
+
+    code, _, err = run(capsys, "--db", str(tmp_path / "f.db"), "run", *args)
+
+    assert 2 == code and problem in one_line(err)
+    assert not (tmp_path / "f.db").exists()
