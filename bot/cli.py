@@ -26,7 +26,7 @@ from pydantic import ValidationError
 from telegram.error import InvalidToken, TelegramError
 
 from bot.app import build_application, build_matcher, open_store
-from bot.config import Settings
+from bot.config import SECRET_TOKEN_RULE, Settings, is_secret_token
 from bot.logs import SecretFilter, setup_logging
 from bot.serve import Webhook, connect, serve
 from facts.answers import Answer, answer_question
@@ -76,7 +76,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         return 130
     except Exception as error:  # a bug or an unforeseen failure: still one line, and never a secret
-        if os.environ.get("FACTBOT_LOG_LEVEL", "").upper() == "DEBUG" or "DEBUG" in (argv or sys.argv):
+        if "DEBUG" in (os.environ.get("FACTBOT_LOG_LEVEL", "").upper(), getattr(args, "log_level", None)):
             print(redact.redact(traceback.format_exc()), file=sys.stderr, end="")
         return _fail(
             redact.redact(f"unexpected {type(error).__name__}: {error}")
@@ -215,10 +215,8 @@ def _webhook(args: argparse.Namespace, settings: Settings) -> Webhook | None:
         raise CliError(f"--port {args.port} is not a TCP port (1-65535)")
     secret = args.secret_token
     if secret is not None:
-        try:
-            Settings.model_validate({"webhook_secret": secret})
-        except ValidationError:
-            raise CliError("--secret-token must be 1-256 characters A-Z, a-z, 0-9, _ and - (Telegram's rule)") from None
+        if not is_secret_token(secret):
+            raise CliError(f"--secret-token must be {SECRET_TOKEN_RULE}")
     elif settings.webhook_secret is not None:
         secret = settings.webhook_secret.get_secret_value()
     else:

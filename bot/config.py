@@ -16,6 +16,12 @@ MAX_TELEGRAM_USER_ID = 2**52 - 1
 """Telegram: user ids are positive and have at most 52 significant bits."""
 _ADMIN_SEPARATORS = re.compile(r"[\s,]+")
 _SECRET_TOKEN = re.compile(r"[A-Za-z0-9_-]{1,256}")
+SECRET_TOKEN_RULE = "1-256 characters A-Z, a-z, 0-9, _ and - (Telegram's rule)"
+
+
+def is_secret_token(value: str) -> bool:
+    """Whether Telegram accepts `value` as a webhook secret token."""
+    return _SECRET_TOKEN.fullmatch(value) is not None
 
 
 def default_db_path() -> Path:
@@ -87,8 +93,8 @@ class Settings(BaseSettings):
     @field_validator("webhook_secret")
     @classmethod
     def _secret_chars(cls, value: SecretStr | None) -> SecretStr | None:
-        if value is not None and not _SECRET_TOKEN.fullmatch(value.get_secret_value()):
-            raise ValueError("must be 1-256 characters A-Z, a-z, 0-9, _ and - (Telegram's rule)")
+        if value is not None and not is_secret_token(value.get_secret_value()):
+            raise ValueError(f"must be {SECRET_TOKEN_RULE}")
         return value
 
     @field_validator("log_level")
