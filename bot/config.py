@@ -88,6 +88,9 @@ class Settings(BaseSettings):
         parts = urlsplit(value)
         if parts.scheme not in ("http", "https") or not parts.hostname:
             raise ValueError(f"{value!r} is not an http(s) URL; the default is {TELEGRAM_API_BASE_URL}")
+        if parts.path in ("", "/"):
+            # The token is appended as is: 'https://api.telegram.org' would make the host 'api.telegram.org123456:…'.
+            raise ValueError(f"{value!r} has no path; the token is appended to it, so it ends in /bot, as in {TELEGRAM_API_BASE_URL}")
         return value
 
     @field_validator("webhook_secret")

@@ -491,6 +491,8 @@ class FactStore:
             raise StoreError(f"the folder {target.parent} does not exist; create it or back up elsewhere")
         if target.is_dir():
             target = target / f"factbot-{_now().strftime('%Y%m%d-%H%M%S')}.db"
+        if self.path != ":memory:" and target.resolve() == Path(self.path).resolve():
+            raise StoreError(f"{target} is the database itself; back up to another file")
         partial = target.with_name(f".{target.name}.partial-{uuid.uuid4().hex[:8]}")
         try:
             with _owner_only():

@@ -184,6 +184,30 @@ def test_a_rejected_token_is_one_line_and_never_printed_even_at_debug(tmp_path: 
     assert "Traceback" not in stderr
 
 
+def test_a_base_url_telegram_does_not_know_is_one_line_naming_the_setting(tmp_path: Path, bot_api) -> None:
+    api, server = bot_api
+    wrong = server.base_url.replace("/bot", "/api/bot")  # answers 404, as a wrong path on Telegram does
+
+    process = start_bot(tmp_path, wrong)
+    _, stderr = process.communicate(timeout=60)
+
+    assert 2 == process.returncode
+    assert "refused the bot token; check FACTBOT_TOKEN with @BotFather, and FACTBOT_API_BASE_URL" in stderr
+    assert "Traceback" not in stderr and TOKEN not in stderr
+
+
+def test_backup_onto_the_database_itself_is_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    db = tmp_path / "facts.db"
+    main(["--db", str(db), "ask", "hello"])
+    before = db.read_bytes()
+    capsys.readouterr()
+
+    code = main(["--db", str(db), "backup", str(tmp_path / "." / "facts.db")])
+
+    assert 1 == code and "is the database itself" in capsys.readouterr().err
+    assert before == db.read_bytes()
+
+
 def test_the_log_filter_removes_tokens_from_messages_arguments_and_exceptions() -> None:
     secret_filter = SecretFilter([TOKEN])
     try:

@@ -72,7 +72,7 @@ def test_a_bad_admin_id_is_refused_in_one_line_naming_it(
     assert not (tmp_path / "f.db").exists()
 
 
-@pytest.mark.parametrize("url", ["api.telegram.org/bot", "ftp://example.org/bot", "https://"])
+@pytest.mark.parametrize("url", ["api.telegram.org/bot", "ftp://example.org/bot", "https://", "https://api.telegram.org"])
 def test_a_base_url_that_is_not_http_is_refused(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, url: str) -> None:
     monkeypatch.setenv("FACTBOT_TOKEN", "123456:ABCDEFGHIJKLMNOPQRSTUVWXYZ")
     monkeypatch.setenv("FACTBOT_API_BASE_URL", url)
@@ -80,7 +80,7 @@ def test_a_base_url_that_is_not_http_is_refused(capsys: pytest.CaptureFixture[st
     code, _, err = run(capsys, "run")
 
     assert 2 == code
-    assert "FACTBOT_API_BASE_URL" in one_line(err) and "not an http(s) URL" in err
+    assert "FACTBOT_API_BASE_URL" in one_line(err) and ("not an http(s) URL" in err or "has no path" in err)
 
 
 # -- the database path and file ------------------------------------------------------
