@@ -55,6 +55,7 @@ def setup_logging(level: str, secrets: Iterable[str]) -> SecretFilter:
     logging.basicConfig(format=LOG_FORMAT, level=level, force=True)
     for handler in logging.getLogger().handlers:
         handler.addFilter(secret_filter)
+    logging.captureWarnings(True)  # library warnings go through the filter too, not straight to stderr
     if level != "DEBUG":
         # httpx logs every request at INFO; its URLs hold the token (redacted above
         # anyway) and a line per Bot API call says nothing an operator needs.
