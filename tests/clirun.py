@@ -23,6 +23,17 @@ def _without_root_file_powers() -> None:
             raise OSError(ctypes.get_errno(), "cannot drop root's file capabilities")
 
 
+def permissions_are_enforced() -> bool:
+    """Whether a child process is refused a file its mode forbids (false as root that cannot drop powers)."""
+    if os.geteuid() != 0:
+        return True
+    try:
+        subprocess.run(["true"], preexec_fn=_without_root_file_powers, check=True)
+    except (subprocess.SubprocessError, OSError):
+        return False
+    return True
+
+
 def base_env(home: Path, **variables: str) -> dict[str, str]:
     """A clean environment: no FACTBOT_ variables but the given ones, no proxies for 127.0.0.1."""
     return {

@@ -18,7 +18,7 @@ import pytest
 from bot.cli import main
 from bot.config import Settings
 from facts.store import APPLICATION_ID, FactStore
-from tests.clirun import base_env, factbot
+from tests.clirun import base_env, factbot, permissions_are_enforced
 
 
 @pytest.fixture(autouse=True)
@@ -196,11 +196,18 @@ def test_a_database_from_a_newer_factbot_is_refused(capsys: pytest.CaptureFixtur
 
 @pytest.fixture
 def operator(tmp_path: Path) -> Path:
+    """The operator's home folder, for commands run as a separate process."""
     home = tmp_path / "home"
     home.mkdir()
     return home
 
 
+needs_permissions = pytest.mark.skipif(
+    not permissions_are_enforced(), reason="root that cannot drop CAP_DAC_OVERRIDE: file modes are not enforced"
+)
+
+
+@needs_permissions
 def test_a_read_only_database_is_explained(operator: Path, tmp_path: Path) -> None:
     db = tmp_path / "facts.db"
     FactStore(db).close()
@@ -214,6 +221,7 @@ def test_a_read_only_database_is_explained(operator: Path, tmp_path: Path) -> No
     assert f"{db} is read-only for this user" in one_line(result.stderr)
 
 
+@needs_permissions
 def test_a_read_only_folder_is_explained(operator: Path, tmp_path: Path) -> None:
     folder = tmp_path / "data"
     folder.mkdir()
@@ -227,6 +235,7 @@ def test_a_read_only_folder_is_explained(operator: Path, tmp_path: Path) -> None
     assert [] == list(folder.iterdir())
 
 
+@needs_permissions
 def test_an_unwritable_home_says_where_to_put_the_database(operator: Path, tmp_path: Path) -> None:
     operator.chmod(0o555)
 
