@@ -318,3 +318,15 @@ def test_bad_webhook_options_are_usage_errors(
 
     assert 2 == code and problem in one_line(err)
     assert not (tmp_path / "f.db").exists()
+
+
+@pytest.mark.parametrize("failure", [
+    sqlite3.OperationalError("database or disk is full"),
+    OSError(28, "No space left on device"),
+])
+def test_a_full_disk_is_named_as_such(failure: BaseException, tmp_path: Path) -> None:
+    from facts.store import explain_error
+
+    explained = str(explain_error(failure, str(tmp_path / "facts.db")))
+
+    assert f"no space left on the disk for {tmp_path / 'facts.db'}; free some space and try again" == explained
