@@ -17,7 +17,7 @@ import pytest
 
 from bot.cli import main
 from bot.config import Settings
-from facts.store import APPLICATION_ID, FactStore
+from facts.store import APPLICATION_ID, FactStore, explain_error
 from tests.clirun import base_env, factbot, permissions_are_enforced
 
 
@@ -325,8 +325,6 @@ def test_bad_webhook_options_are_usage_errors(
     OSError(28, "No space left on device"),
 ])
 def test_a_full_disk_is_named_as_such(failure: BaseException, tmp_path: Path) -> None:
-    from facts.store import explain_error
-
     explained = str(explain_error(failure, str(tmp_path / "facts.db")))
 
     assert f"no space left on the disk for {tmp_path / 'facts.db'}; free some space and try again" == explained
