@@ -948,10 +948,6 @@ def explain_error(error: BaseException, path: str) -> StoreError:
     return StoreError(f"cannot use {file}: {text}")
 
 
-class UndoConflict(RuntimeError):
-    """The fact was changed again after the change to undo; undoing would lose that."""
-
-
 def _import_report(
     removed: list[Fact],
     changed: list[tuple[Fact | None, Fact]],
