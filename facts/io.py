@@ -32,6 +32,11 @@ SYNONYMS_SUFFIX = ".synonyms.csv"
 FileFormat = Literal["json", "csv"]
 MAX_REPORTED_ERRORS = 20
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+"""A cell starting with one of these is run as a formula by spreadsheets (OWASP: CSV injection)."""
+CELL_QUOTE = "'"
+"""Prefixed to such cells on export, as OWASP recommends, so spreadsheets show them as text."""
+
 
 class FactFileError(ValueError):
     """The file cannot be imported; `problems` says why, row by row."""
@@ -217,7 +222,7 @@ def _csv_rows(text: str) -> list[dict[str, Any]]:
             cleaned.append({**{k: v for k, v in row.items() if k is not None}, "extra cells": row[None]})
             continue
         # An empty cell means "not given", so optional fields take their defaults.
-        cleaned.append({name: value for name, value in row.items() if value not in ("", None)})
+        cleaned.append({name: unneutralise_cell(value) for name, value in row.items() if value not in ("", None)})
     return cleaned
 
 
@@ -259,8 +264,31 @@ def write_facts(facts: list[Fact], file_format: FileFormat) -> str:
     for row in rows:
         row["aliases"] = join_list(row["aliases"])
         row["tags"] = join_list(row["tags"])
-        writer.writerow({name: "" if row[name] is None else row[name] for name in ALL_FIELDS})
+        writer.writerow({name: neutralise_cell("" if row[name] is None else str(row[name])) for name in ALL_FIELDS})
     return out.getvalue()
+
+
+def neutralise_cell(value: str) -> str:
+    """Make a CSV cell safe to open in a spreadsheet, reversibly.
+
+    A cell starting like a formula gets a leading quote (OWASP's advice). A cell
+    that already starts with a quote gets one more, so `unneutralise_cell` can
+    always tell an added quote from one that was in the text.
+    """
+    if value.startswith(FORMULA_STARTS + (CELL_QUOTE,)):
+        return CELL_QUOTE + value
+    return value
+
+
+def unneutralise_cell(value: str) -> str:
+    """Undo `neutralise_cell`: drop the quote it added, and only that.
+
+    A quote followed by a formula character or another quote was added on
+    export; any other leading quote (`'90s`) is the text's own and is kept.
+    """
+    if value.startswith(CELL_QUOTE) and value[1:2] and value[1] in FORMULA_STARTS + (CELL_QUOTE,):
+        return value[1:]
+    return value
 
 
 def bundled_seed() -> list[FactData]:

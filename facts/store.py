@@ -9,7 +9,9 @@ Synonym groups are kept the same way, in the same audit log, so /history and
 
 from __future__ import annotations
 
+import errno
 import json
+import os
 import sqlite3
 import uuid
 from collections import Counter
@@ -36,6 +38,11 @@ FACT, SYNONYMS = "fact", "synonyms"
 _IDS_PER_QUERY = 500
 """Ids bound in one `in (…)` query: well under SQLite's limit on variables."""
 
+APPLICATION_ID = 0x46414354
+"""PRAGMA application_id of a factbot database ("FACT"), so another program's SQLite file is never taken for one."""
+SCHEMA_VERSION = 1
+"""PRAGMA user_version written with the schema; a newer number means a newer factbot made the file."""
+
 _FACT_COLUMNS = {
     "id": int,
     "key": str,
@@ -53,6 +60,18 @@ _FACT_COLUMNS = {
     "created_by": str,
     "deleted_at": str,
 }
+
+
+class StoreError(Exception):
+    """The database cannot be used as it is; the message says why and what to do about it."""
+
+
+class BadDatabasePath(StoreError):
+    """The path given for the database cannot be a database file at all (a folder, an empty path)."""
+
+
+class NotAFactbotDatabase(StoreError):
+    """An SQLite file that belongs to another program; factbot refuses to change it."""
 
 
 class FactNotFound(LookupError):
@@ -133,28 +152,78 @@ def _now() -> datetime:
 class FactStore:
     """Facts in one SQLite file (WAL mode), with an audit log of every change."""
 
-    def __init__(self, path: str | Path) -> None:
+    def __init__(self, path: str | Path, create: bool = True) -> None:
         """Open (and on first use create) the database at `path`.
 
+        New files and folders are made owner-only (0600/0700): the database holds
+        user ids and questions. A file that is not factbot's is refused untouched.
+
         :param path: a file path, or ``":memory:"`` for a throwaway store.
+        :param create: False to refuse a path where no database exists yet.
+        :raises StoreError: with a one-line cause and hint when the file cannot be used.
         """
         self.path = str(path)
+        self._listeners: list[ChangeListener] = []
+        self._synonym_listeners: list[SynonymListener] = []
+        self._data_version, self._audit_seen = -1, 0
+        try:
+            with _owner_only():
+                self._open(create)
+        except (sqlite3.Error, OSError) as error:
+            raise explain_error(error, self.path) from None
+
+    def _open(self, create: bool) -> None:
         if self.path != ":memory:":
-            Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+            file = Path(self.path)
+            if not self.path.strip():
+                raise BadDatabasePath("the database path is empty; give a file, e.g. --db ~/factbot/facts.db")
+            if file.is_dir():
+                raise BadDatabasePath(f"{file} is a folder, not a database file; give a file, e.g. --db {file / 'facts.db'}")
+            if not file.exists():
+                if not create:
+                    raise StoreError(f"there is no database at {file}; check --db or FACTBOT_DB")
+                file.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         # timeout: wait for another process's write (the CLI importing while the
         # bot runs) instead of failing at once with "database is locked".
         conn = sqlite3.connect(self.path, timeout=10, check_same_thread=False)
         self.db = Database(conn)
-        if self.path != ":memory:":
-            self.db.enable_wal()
-        self._listeners: list[ChangeListener] = []
         self.reports_version = 0
         """Goes up with every change to the open reports in this process (for caching their grouping)."""
-        self._synonym_listeners: list[SynonymListener] = []
-        self._data_version, self._audit_seen = -1, 0
-        self._create_schema()
-        self._data_version = self._read_data_version()
-        self._audit_seen = self.db.execute("select coalesce(max(id), 0) from audit").fetchone()[0]
+        try:
+            self._check_identity()
+            if self.path != ":memory:":
+                self.db.enable_wal()
+            self._create_schema()
+            self._data_version = self._read_data_version()
+            self._audit_seen = self.db.execute("select coalesce(max(id), 0) from audit").fetchone()[0]
+        except BaseException:
+            conn.close()
+            raise
+
+    def _check_identity(self) -> None:
+        """Refuse, before writing anything, a file that another program or a newer factbot made."""
+        app_id = self.db.execute("pragma application_id").fetchone()[0]
+        if app_id == APPLICATION_ID:
+            version = self.db.execute("pragma user_version").fetchone()[0]
+            if version > SCHEMA_VERSION:
+                raise StoreError(
+                    f"{self.path} was written by a newer factbot (schema {version}, this one knows "
+                    f"{SCHEMA_VERSION}); upgrade factbot"
+                )
+            return
+        tables = set(self.db.table_names())
+        if app_id == 0 and not tables:
+            return  # a new, empty file
+        if app_id == 0 and {"facts", "audit"} <= tables:
+            facts_columns = {column.name for column in self.db["facts"].columns}
+            audit_columns = {column.name for column in self.db["audit"].columns}
+            if set(_FACT_COLUMNS) <= facts_columns and {"change_id", "actor", "fact_id"} <= audit_columns:
+                return  # made by factbot before databases were marked; marked now
+        owner = f"application_id {app_id:#x}" if app_id else "tables: " + ", ".join(sorted(tables)[:5])
+        raise NotAFactbotDatabase(
+            f"{self.path} is another program's SQLite database ({owner}); factbot leaves it unchanged. "
+            "Give a new file or a factbot database with --db"
+        )
 
     def close(self) -> None:
         self.db.close()
@@ -218,6 +287,9 @@ class FactStore:
             self.db["audit"].create_index(["actor", "id"], if_not_exists=True)
             self.db["audit"].create_index(["fact_id", "id"], if_not_exists=True)
             self._create_questions_schema()
+            if self.db.execute("pragma application_id").fetchone()[0] != APPLICATION_ID:
+                self.db.execute(f"pragma application_id = {APPLICATION_ID}")
+                self.db.execute(f"pragma user_version = {SCHEMA_VERSION}")
 
     @contextmanager
     def _write(self) -> Iterator[None]:
@@ -950,6 +1022,141 @@ class FactStore:
                 pk="admin_id",
             )
 
+    def backup(self, target: str | Path) -> Path:
+        """Copy the whole database to `target` through SQLite's online backup API.
+
+        Consistent while the bot writes (a plain file copy of a WAL database can
+        miss recent changes). The copy is written beside `target` and renamed into
+        place, so `target` is never half-written; it is one self-contained file
+        (no -wal), owner-only. A folder as `target` gets a time-stamped file in it.
+        """
+        target = Path(target)
+        if not target.parent.is_dir():
+            raise StoreError(f"the folder {target.parent} does not exist; create it or back up elsewhere")
+        if target.is_dir():
+            target = target / f"factbot-{_now().strftime('%Y%m%d-%H%M%S')}.db"
+        if self.path != ":memory:" and target.resolve() == Path(self.path).resolve():
+            raise StoreError(f"{target} is the database itself; back up to another file")
+        partial = target.with_name(f".{target.name}.partial-{uuid.uuid4().hex[:8]}")
+        try:
+            with _owner_only():
+                copy = sqlite3.connect(partial)
+                try:
+                    self.db.conn.backup(copy)
+                    copy.execute("pragma journal_mode = delete")
+                    problems = copy.execute("pragma quick_check").fetchall()
+                finally:
+                    copy.close()
+            if problems != [("ok",)]:
+                raise StoreError(f"the backup failed its check: {problems[0][0]}")
+            os.replace(partial, target)
+        except (sqlite3.Error, OSError) as error:
+            raise explain_error(error, str(target)) from None
+        finally:
+            partial.unlink(missing_ok=True)
+        return target
+
+    def check(self) -> dict[str, Any]:
+        """SQLite's integrity check and how much is stored: what `factbot check` reports.
+
+        `problems` is empty when the file is sound.
+        """
+        try:
+            found = [row[0] for row in self.db.execute("pragma integrity_check").fetchall()]
+            counts = {
+                "facts": self.count(),
+                "deleted": self.db.execute("select count(*) from facts where deleted_at is not null").fetchone()[0],
+                "synonyms": self.db.execute("select count(*) from synonyms where deleted_at is null").fetchone()[0],
+                "audit": self.db.execute("select count(*) from audit").fetchone()[0],
+                "feedback": self.db.execute("select count(*) from feedback").fetchone()[0],
+            }
+        except sqlite3.DatabaseError as error:
+            return {"problems": [str(error)]}
+        return {"problems": [] if found == ["ok"] else found, **counts}
+
+
+@contextmanager
+def _owner_only() -> Iterator[None]:
+    """Create files (the database, its -wal and -shm, its folder) readable by their owner only.
+
+    The umask is process-wide, so this is only used while opening or backing up.
+    """
+    previous = os.umask(0o077)
+    try:
+        yield
+    finally:
+        os.umask(previous)
+
+
+def explain_error(error: BaseException, path: str) -> StoreError:
+    """A one-line cause and hint for an SQLite or file-system failure on the database at `path`."""
+    if isinstance(error, StoreError):
+        return error
+    file = Path(path)
+    folder = file.parent
+    if isinstance(error, OSError):
+        if error.errno == errno.ENOSPC:
+            return StoreError(f"no space left on the disk for {file}; free some space and try again")
+        where = Path(error.filename) if error.filename else file
+        if isinstance(error, PermissionError):
+            return StoreError(
+                f"cannot create or open {where}: permission denied; "
+                "choose a writable place with --db or FACTBOT_DB, or fix the permissions"
+            )
+        return StoreError(f"cannot use {where}: {error.strerror or error}")
+    name = getattr(error, "sqlite_errorname", "") or ""
+    text = str(error)
+    if name == "SQLITE_NOTADB" or "file is not a database" in text:
+        return StoreError(
+            f"{file} is not a SQLite database (or its first page is damaged); "
+            "point --db at factbot's database, or restore a backup"
+        )
+    if name.startswith("SQLITE_CORRUPT") or "malformed" in text:
+        return StoreError(f"{file} is damaged ({text}); restore it from a backup (see `factbot check`)")
+    if name.startswith("SQLITE_FULL") or "disk is full" in text:
+        return StoreError(f"no space left on the disk for {file}; free some space and try again")
+    if name.startswith("SQLITE_READONLY") or "readonly" in text or name.startswith("SQLITE_CANTOPEN"):
+        if file.exists() and not os.access(file, os.W_OK):
+            return StoreError(f"{file} is read-only for this user; make it writable (chmod u+w) by the user running factbot")
+        if not os.access(folder, os.W_OK | os.X_OK):
+            return StoreError(
+                f"the folder {folder} is not writable for this user; SQLite must create {file.name}-wal and "
+                f"{file.name}-shm beside the database, so make the folder writable or move the database"
+            )
+        if file.exists() and not os.access(file, os.R_OK):
+            return StoreError(f"{file} is not readable by this user; fix its owner or permissions")
+        return StoreError(f"cannot open {file} ({text}); check the path and its permissions")
+    if name.startswith("SQLITE_IOERR"):
+        return StoreError(
+            f"reading or writing {file} failed ({text}); is the disk full or failing, or a file-size limit set?"
+        )
+    if name.startswith("SQLITE_BUSY") or "locked" in text:
+        return StoreError(f"{file} is locked by another program for too long; try again when it is done")
+    return StoreError(f"cannot use {file}: {text}")
+
+
+def _import_report(
+    removed: list[Fact],
+    changed: list[tuple[Fact | None, Fact]],
+    unchanged: int,
+    had_facts: bool,
+    synonyms: list[list[str]] | None,
+    synonym_counts: Counter[str],
+) -> ImportReport:
+    added = sum(1 for before, _ in changed if before is None)
+    return ImportReport(
+        added=added,
+        updated=len(changed) - added,
+        unchanged=unchanged,
+        removed=len(removed),
+        facts=had_facts,
+        synonyms=synonyms is not None,
+        synonyms_added=synonym_counts["added"],
+        synonyms_updated=synonym_counts["merged"],
+        synonyms_unchanged=synonym_counts["unchanged"],
+        synonyms_removed=synonym_counts["removed"],
+    )
+
 
 @dataclass(frozen=True)
 class LoggedQuestion:
@@ -1004,27 +1211,7 @@ def _logged_question(row: dict[str, Any]) -> LoggedQuestion:
     )
 
 
-def _import_report(
-    removed: list[Fact],
-    changed: list[tuple[Fact | None, Fact]],
-    unchanged: int,
-    had_facts: bool,
-    synonyms: list[list[str]] | None,
-    synonym_counts: Counter[str],
-) -> ImportReport:
-    added = sum(1 for before, _ in changed if before is None)
-    return ImportReport(
-        added=added,
-        updated=len(changed) - added,
-        unchanged=unchanged,
-        removed=len(removed),
-        facts=had_facts,
-        synonyms=synonyms is not None,
-        synonyms_added=synonym_counts["added"],
-        synonyms_updated=synonym_counts["merged"],
-        synonyms_unchanged=synonym_counts["unchanged"],
-        synonyms_removed=synonym_counts["removed"],
-    )
+    # -- operations -----------------------------------------------------------------
 
 
 class UndoConflict(RuntimeError):
@@ -1097,3 +1284,7 @@ def _audit_entry(row: dict[str, Any]) -> AuditEntry:
         undone=row["undone_by"] is not None,
         kind=row["kind"],
     )
+
+
+DatabaseFailure = sqlite3.Error
+"""What a store call raises when SQLite fails mid-way (disk full…); `explain_error` words it."""

@@ -6,7 +6,6 @@ from telegram import Update
 from telegram.ext import Application, CommandHandler
 
 from facts.admin_render import fit
-from facts.chart import stats_png
 from facts.questions_log import utc_now
 from facts.render import escape
 from facts.stats import STATS_DAYS, compute_stats, summary_lines, window_start
@@ -27,6 +26,8 @@ async def send_stats(update: Update, context: FactbotContext) -> None:
     rows = context.store.questions_since(window_start(today, STATS_DAYS))
     facts = {fact.id: fact for fact in context.matcher.facts() if fact.id is not None}
     stats = compute_stats(rows, facts, today)
+    from facts.chart import stats_png  # matplotlib: loaded on the first /stats, not at every start
+
     caption = fit([escape(line) for line in summary_lines(stats, lang)], lang, limit=CAPTION_LIMIT - 60)
     await update.effective_message.reply_photo(
         photo=stats_png(stats, lang), caption=caption, parse_mode="HTML", filename=f"stats-{today}.png"

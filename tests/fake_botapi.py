@@ -59,6 +59,12 @@ class FakeBotApi:
         self._message_ids = itertools.count(1000)
         self._file_ids = itertools.count(1)
         self._new_update = threading.Condition()
+        self.delays: dict[str, float] = {}
+        """Seconds the HTTP server waits before answering a method (an answer in flight)."""
+        self.started: list[str] = []
+        """Methods whose HTTP request reached the server, answered or not yet."""
+        self.delivered: list[Call] = []
+        """Calls whose HTTP answer the bot received in full (the connection was still open)."""
 
     # -- what tests look at ----------------------------------------------------------
 
@@ -200,26 +206,42 @@ class BotApiServer:
     def _handler_class(self) -> type[BaseHTTPRequestHandler]:
         api, token = self.api, self.token
         route = re.compile(rf"^/bot{re.escape(token)}/(\w+)$")
+        other_token = re.compile(r"^/bot\d+:[\w-]+/\w+$")
 
         class Handler(BaseHTTPRequestHandler):
             def do_POST(self) -> None:  # noqa: N802 (http.server's naming)
                 match = route.match(self.path)
                 if match is None:
-                    self._reply(404, {"ok": False, "error_code": 404, "description": "Not Found"})
+                    # Like Telegram: 401 for a well-formed token it does not know, 404 otherwise.
+                    if other_token.match(self.path):
+                        self._reply(401, {"ok": False, "error_code": 401, "description": "Unauthorized"})
+                    else:
+                        self._reply(404, {"ok": False, "error_code": 404, "description": "Not Found"})
                     return
+                method = match.group(1)
+                api.started.append(method)
                 body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
                 params, files = _parse_body(self.headers.get("Content-Type", ""), body)
-                self._reply(200, {"ok": True, "result": api.handle(match.group(1), params, files)})
+                time.sleep(api.delays.get(method, 0.0))
+                delivered = self._reply(200, {"ok": True, "result": api.handle(method, params, files)})
+                if delivered and method != "getUpdates":
+                    api.delivered.append(Call(method, params, files))
 
             do_GET = do_POST
 
-            def _reply(self, status: int, payload: dict[str, Any]) -> None:
+            def _reply(self, status: int, payload: dict[str, Any]) -> bool:
+                """Answer; False when the bot had already hung up (a long poll cut short by shutdown)."""
                 data = json.dumps(payload).encode()
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
+                try:
+                    self.send_response(status)
+                    self.send_header("Content-Type", "application/json")
+                    self.send_header("Content-Length", str(len(data)))
+                    self.end_headers()
+                    self.wfile.write(data)
+                    self.wfile.flush()
+                except (BrokenPipeError, ConnectionResetError):
+                    return False
+                return True
 
             def log_message(self, *args: object) -> None:
                 pass  # keep test output clean

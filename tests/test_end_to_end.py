@@ -84,6 +84,8 @@ def test_a_user_asks_through_long_polling_and_gets_the_sourced_answer(running_bo
     process.send_signal(signal.SIGINT)
     _, stderr = process.communicate(timeout=20)
     assert TOKEN not in stderr, "the token must never be logged"
+    assert "北朝鮮" not in stderr and "Aiko" not in stderr, "nor, by default, what users ask or their names"
+    assert "factbot running with" in stderr, "the log was captured"
 
 
 def test_an_admin_adds_a_fact_in_one_line_and_the_next_question_gets_it(running_bot) -> None:

