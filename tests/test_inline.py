@@ -75,3 +75,11 @@ async def test_fact_text_in_cards_is_escaped(chat: Chat) -> None:
     text = card["input_message_content"]["message_text"]
     assert "<b>&lt;1%</b>\nUse &lt;script&gt; &amp; friends" in text
     assert 'href="https://example.org/a?x=1&amp;y=2">Tom &amp; Jerry</a>' in text
+
+
+async def test_an_empty_inline_query_on_a_new_bot_lists_example_facts(chat: Chat) -> None:
+    cards = results(await chat.inline(""))
+
+    assert 1 <= len(cards) <= 5
+    assert all(card["input_message_content"]["message_text"].count("<a href=") >= 1 for card in cards)
+    assert len({card["id"] for card in cards}) == len(cards)

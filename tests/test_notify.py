@@ -137,3 +137,18 @@ async def test_an_admin_who_blocked_the_bot_gets_the_note_later(chat: Chat, api:
 
     assert "how many soldiers" in note
     assert store.admin_prefs(ADMIN_ID).last_sent_at is not None
+
+
+async def test_the_hourly_job_prunes_questions_past_their_time(chat: Chat, store: FactStore) -> None:
+    from datetime import UTC, datetime
+
+    from facts.store import LoggedQuestion
+
+    old = datetime.now(UTC) - timedelta(days=91)
+    store.log_question(LoggedQuestion(old, "an old question", None, None, "en", "private", "u1"))
+    await chat.say("who won the world cup?")
+
+    [job] = chat.app.job_queue.get_jobs_by_name("prune")
+    await job.run(chat.app)
+
+    assert ["who won the world cup?"] == [row["question"] for row in store.db.query("select * from questions")]
