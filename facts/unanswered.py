@@ -165,7 +165,6 @@ _ACTION = re.compile(
     rf"^un:(?:p:(?P<page>[1-9]\d{{0,5}})|a:(?P<add_ref>{_REF}):(?P<fact>[1-9]\d{{0,11}})"
     rf"|n:(?P<new_ref>{_REF})|d:(?P<dismiss_ref>{_REF}))$"
 )
-PATTERN = _ACTION.pattern
 
 
 @dataclass(frozen=True)

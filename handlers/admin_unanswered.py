@@ -19,7 +19,7 @@ from facts.lang import Lang
 from facts.messages import message
 from facts.render import escape
 from facts.store import FactNotFound
-from facts.unanswered import PATTERN, Action, add_as_alias, closest_facts, find_entry, open_entries, parse_action
+from facts.unanswered import Action, add_as_alias, closest_facts, find_entry, open_entries, parse_action
 from handlers.admin import actor, admin_lang, admin_only, command_text, reply_html, reply_problem
 from handlers.context import FactbotContext, user_lang
 from handlers.user import NO_PREVIEW
@@ -132,4 +132,5 @@ def _page(context: FactbotContext, number: int, lang: Lang) -> tuple[str, Inline
 def register(app: Application) -> None:
     """Add /unanswered and its buttons (New fact is an entry point of the /add conversation)."""
     app.add_handler(CommandHandler("unanswered", list_unanswered))
+    # Loose on purpose: parse_action checks the data strictly, so a malformed press is still answered.
     app.add_handler(CallbackQueryHandler(press_button, pattern=r"^un:[pad]:"))

@@ -12,6 +12,7 @@ from bot.cli import main
 from facts.store import Asked, FactStore
 from facts.unanswered import Action, group_reports, parse_action
 from tests.conftest import ADMIN_ID, Chat, Reply
+from tests.fake_botapi import Call
 
 UNKNOWN = "how big is the DPRK expeditionary force?"
 
@@ -127,6 +128,18 @@ async def test_a_button_for_an_entry_already_handled_is_still_answered(admin: Ch
 
     assert "already handled" in alert.params["text"] and alert.params["show_alert"] is True
     assert "There are no unanswered questions right now." == refreshed.text
+
+
+async def test_a_malformed_button_is_answered_and_changes_nothing(admin: Chat, chat: Chat, store: FactStore) -> None:
+    await chat.say("who won the world cup?")
+    [entry] = await admin.say("/unanswered")
+    markup = {"inline_keyboard": [[{"text": "Add", "callback_data": "un:a:q1:9999999999999"}]]}  # id too long
+    forged = Reply(Call("sendMessage", {**entry.call.params, "reply_markup": markup}))
+
+    await admin.press(forged, "Add")
+
+    assert "already handled" in admin.api.sent("answerCallbackQuery")[-1].params["text"]
+    assert 1 == len(store.open_reports())
 
 
 async def test_non_admins_cannot_list_or_press(admin: Chat, chat: Chat, store: FactStore) -> None:
