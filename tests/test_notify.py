@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import timedelta
 
-import pytest
 from telegram.ext import Application
 
 from facts.store import FactStore
@@ -13,14 +12,6 @@ from tests.conftest import ADMIN_ID, Chat
 from tests.fake_botapi import FakeBotApi
 
 
-@pytest.fixture
-def admin(chat: Chat) -> Chat:
-    return chat.as_user(ADMIN_ID)
-
-
-@pytest.fixture
-def store(chat: Chat) -> FactStore:
-    return chat.app.bot_data["store"]
 
 
 async def run_digest(app: Application, api: FakeBotApi) -> list[str]:

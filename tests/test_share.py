@@ -9,10 +9,6 @@ from tests.conftest import ADMIN_ID, Chat
 from tests.fake_botapi import BOT_USERNAME
 
 
-@pytest.fixture
-def store(chat: Chat) -> FactStore:
-    return chat.app.bot_data["store"]
-
 
 def fact_with(store: FactStore, figure: str):
     return next(fact for fact in store.all() if fact.figure == figure)

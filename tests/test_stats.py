@@ -13,14 +13,10 @@ from bot.cli import main
 from facts.chart import stats_figure, stats_png
 from facts.stats import compute_stats
 from facts.store import FactStore, LoggedQuestion
-from tests.conftest import ADMIN_ID, Chat
+from tests.conftest import Chat
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
-
-@pytest.fixture
-def admin(chat: Chat) -> Chat:
-    return chat.as_user(ADMIN_ID)
 
 
 def logged(at: datetime, question: str | None, fact_id: int | None, user: str = "u1") -> LoggedQuestion:

@@ -17,14 +17,6 @@ from tests.fake_botapi import Call
 UNKNOWN = "how big is the DPRK expeditionary force?"
 
 
-@pytest.fixture
-def admin(chat: Chat) -> Chat:
-    return chat.as_user(ADMIN_ID)
-
-
-@pytest.fixture
-def store(chat: Chat) -> FactStore:
-    return chat.app.bot_data["store"]
 
 
 def add_buttons(reply: Reply) -> dict[int, str]:
