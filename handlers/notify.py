@@ -14,7 +14,7 @@ from telegram.ext import Application, CommandHandler, TypeHandler
 
 from facts.admin_render import fit
 from facts.digest import digest_for, digest_lines, prefs_for
-from facts.lang import Lang
+from facts.lang import Lang, client_lang
 from facts.messages import message
 from facts.questions_log import utc_now
 from facts.render import escape
@@ -52,7 +52,7 @@ async def remember_admin_lang(update: Update, context: FactbotContext) -> None:
     user = update.effective_user
     if user is None or user.id not in context.admins:
         return
-    lang: Lang = "ja" if (user.language_code or "").lower().startswith("ja") else "en"
+    lang = client_lang(user.language_code)
     known: dict[int, str] = context.bot_data.setdefault("admin_langs", {})
     if known.get(user.id) != lang:
         prefs = prefs_for(context.store, user.id)
