@@ -13,7 +13,7 @@ from bot.cli import main
 from facts.chart import stats_figure, stats_png
 from facts.stats import compute_stats
 from facts.store import FactStore, LoggedQuestion
-from tests.conftest import Chat
+from tests.conftest import ADMIN_ID, Chat
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
@@ -100,3 +100,15 @@ def test_cli_prints_the_summary_and_writes_the_png(tmp_path: Path, capsys: pytes
     assert f"chart written to {chart}" in out
     assert chart.read_bytes().startswith(PNG_SIGNATURE)
     assert 2 == main(["--db", str(db), "stats", "--png", str(tmp_path / "missing" / "x.png")])
+
+
+async def test_a_japanese_admin_gets_the_summary_in_japanese(chat: Chat) -> None:
+    await chat.say("how many soldiers did north korea send?")
+    await chat.say("東京の天気は？")
+
+    await chat.as_user(ADMIN_ID, language="ja").say("/stats")
+
+    lines = chat.api.sent("sendPhoto")[-1].params["caption"].split("\n")
+    assert lines[0].startswith("過去30日間")
+    assert ["質問: 2件（1人）", "回答できた質問: 1件（50%）"] == lines[1:3]
+    assert "1. 東京の天気は？ — 1" == lines[-1]
