@@ -11,6 +11,7 @@ import warnings
 from functools import lru_cache
 
 from matplotlib import font_manager
+from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
@@ -77,7 +78,7 @@ def stats_figure(stats: Stats, lang: Lang) -> Figure:
     return figure
 
 
-def _ranked_bars(axis, items: list[tuple[str, int]], title: str, font: dict) -> None:
+def _ranked_bars(axis: Axes, items: list[tuple[str, int]], title: str, font: dict[str, list[str]]) -> None:
     family = {"fontfamily": font["family"]} if font else {}
     axis.set_title(title, **family)
     if not items:

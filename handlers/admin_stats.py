@@ -26,18 +26,12 @@ async def send_stats(update: Update, context: FactbotContext) -> None:
     rows = context.store.questions_since(window_start(today, STATS_DAYS))
     facts = {fact.id: fact for fact in context.matcher.facts() if fact.id is not None}
     stats = compute_stats(rows, facts, today)
+    caption = fit([escape(line) for line in summary_lines(stats, lang)], lang, limit=CAPTION_LIMIT - 60)
     from facts.chart import stats_png  # matplotlib: loaded on the first /stats, not at every start
 
-    caption = fit([escape(line) for line in summary_lines(stats, lang)], lang, limit=CAPTION_LIMIT - 60)
     await update.effective_message.reply_photo(
         photo=stats_png(stats, lang), caption=caption, parse_mode="HTML", filename=f"stats-{today}.png"
     )
-
-
-def summary_lines(stats, lang):  # noqa: ANN001, ANN201 (thin alias kept for the handler's readability)
-    from facts.stats import summary_lines
-
-    return summary_lines(stats, lang)
 
 
 def register(app: Application) -> None:
