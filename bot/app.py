@@ -13,7 +13,7 @@ from bot.config import Settings
 from facts.io import bundled_seed
 from facts.matcher import Matcher
 from facts.store import FactStore
-from handlers import admin, admin_add, admin_import, errors, user
+from handlers import admin, admin_add, admin_import, buttons, errors, user
 from handlers.context import FactbotContext
 
 log = logging.getLogger(__name__)
@@ -69,6 +69,7 @@ def build_application(
     admin.register(app)
     user.register(app)
     user.register_fallbacks(app)
+    buttons.register_fallback(app)
     app.add_error_handler(errors.apologise)
     return app
 

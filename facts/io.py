@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from importlib import resources
 from typing import Any, Literal
 
@@ -18,6 +19,9 @@ from facts.model import ALL_FIELDS, Fact, FactData, describe_errors, join_list
 
 FileFormat = Literal["json", "csv"]
 MAX_REPORTED_ERRORS = 20
+MAX_JSON_DEPTH = 20
+_JSON_STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
+_JSON_BRACKET = re.compile(r"[\[\]{}]")
 
 
 class FactFileError(ValueError):
@@ -84,15 +88,34 @@ def read_facts(content: bytes, file_format: FileFormat) -> list[Fact]:
 
 
 def _json_rows(text: str) -> list[Any]:
+    check_json_depth(text)
     try:
         data = json.loads(text)
     except json.JSONDecodeError as error:
         raise FactFileError([f"not valid JSON (line {error.lineno}, column {error.colno}: {error.msg})"]) from None
+    except RecursionError:  # deeper than the check counts (it cannot see every malformed file)
+        raise FactFileError([f"JSON nested too deeply (more than {MAX_JSON_DEPTH} levels)"]) from None
     if isinstance(data, dict) and isinstance(data.get("facts"), list):
         data = data["facts"]
     if not isinstance(data, list):
         raise FactFileError(["JSON must be a list of facts"])
     return data
+
+
+def check_json_depth(text: str, limit: int | None = None) -> None:
+    """Refuse JSON nested deeper than a fact file ever is, before parsing it.
+
+    Python's JSON parser recurses once per level, so `[[[[…]]]]` a few thousand
+    deep raises RecursionError; a fact file needs 4 levels (object, list, fact, list).
+
+    :raises FactFileError: if brackets outside strings nest deeper than `limit`.
+    """
+    limit = MAX_JSON_DEPTH if limit is None else limit
+    depth = 0
+    for bracket in _JSON_BRACKET.findall(_JSON_STRING.sub("", text)):
+        depth += 1 if bracket in "[{" else -1
+        if depth > limit:
+            raise FactFileError([f"JSON nested too deeply (more than {limit} levels)"])
 
 
 def _csv_rows(text: str) -> list[dict[str, Any]]:

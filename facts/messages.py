@@ -235,6 +235,18 @@ MESSAGES: dict[str, dict[Lang, str]] = {
         "en": "{count} facts. /import accepts this file unchanged.",
     },
     "more_lines": {"ja": "…ほか{count}件", "en": "… and {count} more"},
+    "preview_expired": {
+        "ja": "このプレビューは期限切れです。/add からやり直してください。",
+        "en": "This preview has expired; send /add to start again.",
+    },
+    "button_expired": {
+        "ja": "このボタンは期限切れです。",
+        "en": "This button has expired.",
+    },
+    "store_busy": {
+        "ja": "事実テーブルが使用中です（別の変更を保存中）。何も変更していません。少ししてからもう一度お試しください。",
+        "en": "The fact table is busy (another change is being saved). Nothing was changed; please try again in a moment.",
+    },
 }
 
 

@@ -43,6 +43,7 @@ from facts.lang import Lang
 from facts.messages import message
 from facts.render import escape, fact_html
 from facts.store import FactNotFound, UndoConflict
+from handlers.buttons import ID
 from handlers.context import FactbotContext, user_lang
 from handlers.user import NO_PREVIEW
 
@@ -326,10 +327,10 @@ def register(app: Application) -> None:
     """Add the admin commands (each refuses non-admins itself), after the admin conversations."""
     app.add_handler(CommandHandler("edit", edit_fact))
     app.add_handler(CommandHandler("delete", ask_to_delete))
-    app.add_handler(CallbackQueryHandler(confirm_delete, pattern=rf"^{DELETE_PREFIX}(yes|no):\d+$"))
+    app.add_handler(CallbackQueryHandler(confirm_delete, pattern=rf"^{DELETE_PREFIX}(yes|no):{ID}$"))
     app.add_handler(CommandHandler("restore", restore_fact))
     app.add_handler(CommandHandler("facts", list_facts))
-    app.add_handler(CallbackQueryHandler(turn_facts_page, pattern=rf"^{FACTS_PREFIX}\d+:\d+$"))
+    app.add_handler(CallbackQueryHandler(turn_facts_page, pattern=rf"^{FACTS_PREFIX}[0-9]{{1,6}}:[0-9]{{1,6}}$"))
     app.add_handler(CommandHandler("fact", show_fact))
     app.add_handler(CommandHandler("history", show_history))
     app.add_handler(CommandHandler("undo", undo_last))

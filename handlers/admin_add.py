@@ -44,6 +44,7 @@ from handlers.admin import (
     reply_html,
     reply_problem,
 )
+from handlers.buttons import expired_button, remove_keyboard
 from handlers.context import FactbotContext
 from handlers.user import NO_PREVIEW
 
@@ -108,11 +109,15 @@ async def skip_step(update: Update, context: FactbotContext) -> int:
 
 
 async def choose_lang(update: Update, context: FactbotContext) -> int:
-    """The fact's language, from its button."""
+    """The fact's language, from its button (a button from an earlier step or draft has expired)."""
     query = update.callback_query
+    state = context.user_data.get("add")
+    if state is None or GUIDED_STEPS[state["step"]].field != "lang":
+        await expired_button(update, context)
+        return STEP if state is not None else ConversationHandler.END
     await query.answer()
-    await query.edit_message_reply_markup(reply_markup=None)
-    context.user_data["add"]["draft"]["lang"] = (query.data or "").removeprefix(LANG_PREFIX)
+    await remove_keyboard(query)
+    state["draft"]["lang"] = (query.data or "").removeprefix(LANG_PREFIX)
     return await _next(update, context)
 
 
@@ -159,9 +164,12 @@ async def _ask(update: Update, context: FactbotContext) -> None:
 async def save_draft(update: Update, context: FactbotContext) -> int:
     """Save the previewed fact."""
     query = update.callback_query
-    state = context.user_data.pop("add")
+    state = context.user_data.pop("add", None)
+    if state is None:
+        await expired_button(update, context)
+        return ConversationHandler.END
     await query.answer()
-    await query.edit_message_reply_markup(reply_markup=None)
+    await remove_keyboard(query)
     fact = context.store.add(FactData.model_validate(state["draft"]), actor(update))
     await _say(update, message("saved", state["lang"], id=fact.id))
     return ConversationHandler.END
@@ -179,7 +187,7 @@ async def cancel_add(update: Update, context: FactbotContext) -> int:
     lang = state["lang"] if state else admin_lang(update)
     if update.callback_query is not None:
         await update.callback_query.answer()
-        await update.callback_query.edit_message_reply_markup(reply_markup=None)
+        await remove_keyboard(update.callback_query)
     await _say(update, message("cancelled", lang))
     return ConversationHandler.END
 

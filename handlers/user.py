@@ -19,6 +19,7 @@ from facts.answers import Answer, answer_fact, answer_question, overview
 from facts.lang import Lang
 from facts.messages import message
 from facts.render import answer_html, overview_html
+from handlers.buttons import callback_id, expired_button, id_pattern, remove_keyboard
 from handlers.context import FactbotContext, user_lang
 
 USER_COMMANDS = {
@@ -66,7 +67,7 @@ async def ask_command(update: Update, context: FactbotContext) -> None:
 async def answer_suggestion(update: Update, context: FactbotContext) -> None:
     """Answer the suggested question the user pressed."""
     query = update.callback_query
-    fact = context.matcher.fact(_callback_id(query.data, ASK_PREFIX))
+    fact = context.matcher.fact(callback_id(query.data, ASK_PREFIX))
     lang = user_lang(update, query.message.text if query.message else "")
     if fact is None:
         await query.answer(message("fact_gone", lang), show_alert=True)
@@ -116,21 +117,20 @@ def _keyboard(answer: Answer) -> InlineKeyboardMarkup | None:
 async def record_wrong_answer(update: Update, context: FactbotContext) -> None:
     """Keep 'not what I asked' for the admins: the question asked and the fact shown."""
     query = update.callback_query
-    fact_id = _callback_id(query.data, NOT_WHAT_I_ASKED_PREFIX)
+    fact_id = callback_id(query.data, NOT_WHAT_I_ASKED_PREFIX)
+    if context.matcher.fact(fact_id) is None:  # forged, or the fact was deleted since
+        await expired_button(update, context)
+        return
     answered = query.message.reply_to_message if query.message else None
     question = (answered.text or answered.caption or "") if answered else ""
     lang = user_lang(update, question)
     context.store.record_feedback(str(update.effective_user.id), question, fact_id)
     await query.answer(message("feedback_thanks", lang))
-    await query.edit_message_reply_markup(reply_markup=None)
+    await remove_keyboard(query)
 
 
 def _button_text(question: str, limit: int = 60) -> str:
     return question if len(question) <= limit else question[: limit - 1] + "…"
-
-
-def _callback_id(data: str | None, prefix: str) -> int:
-    return int((data or "").removeprefix(prefix))
 
 
 def _strip_mention(text: str, username: str | None) -> str:
@@ -174,8 +174,8 @@ def register(app: Application) -> None:
     addressed = _AddressedToBot()
     app.add_handler(CommandHandler(["start", "help"], send_help))
     app.add_handler(CommandHandler("ask", ask_command))
-    app.add_handler(CallbackQueryHandler(answer_suggestion, pattern=rf"^{ASK_PREFIX}\d+$"))
-    app.add_handler(CallbackQueryHandler(record_wrong_answer, pattern=rf"^{NOT_WHAT_I_ASKED_PREFIX}\d+$"))
+    app.add_handler(CallbackQueryHandler(answer_suggestion, pattern=id_pattern(ASK_PREFIX)))
+    app.add_handler(CallbackQueryHandler(record_wrong_answer, pattern=id_pattern(NOT_WHAT_I_ASKED_PREFIX)))
     app.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND & addressed, answer_text_question))
     # Catch-alls: registered after every other module's handlers by build_application.
 

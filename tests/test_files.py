@@ -85,3 +85,23 @@ def test_csv_lists_use_pipes() -> None:
     [fact] = read_facts(content, "csv")
 
     assert (["troops", "soldiers"], ["troops", "casualties"]) == (fact.aliases, fact.tags)
+
+
+@pytest.mark.parametrize(
+    "bomb",
+    [b"[" * 100_000 + b"]" * 100_000, b'{"facts": ' * 50_000 + b"[]" + b"}" * 50_000, b"[" * 100_000],
+)
+def test_a_json_nesting_bomb_is_refused_with_a_reason(bomb: bytes) -> None:
+    with pytest.raises(FactFileError) as refused:
+        read_facts(bomb, "json")
+
+    assert ["JSON nested too deeply (more than 20 levels)"] == refused.value.problems
+
+
+def test_brackets_inside_strings_do_not_count_as_nesting() -> None:
+    row = {"question": "[[[[[[[[[[[[[[[[[[[[[[[[[[ \"{{{{{{{{{{{{{{{{{{{{{{{{{", "answer": "]]]]",
+           "source_url": "https://example.org/", "source_title": "t"}
+
+    [fact] = read_facts(json.dumps([row]).encode(), "json")
+
+    assert row["question"] == fact.question
