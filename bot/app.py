@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 
 from telegram import BotCommandScopeChat, BotCommandScopeDefault
@@ -10,11 +11,14 @@ from telegram.ext import Application, ApplicationBuilder, ContextTypes
 from telegram.request import BaseRequest
 
 from bot.config import Settings
+from bot.delivery import RetryingRateLimiter
+from bot.ordering import PerChatUpdateProcessor
 from facts.io import bundled_seed
 from facts.matcher import Matcher
 from facts.store import FactStore
 from handlers import admin, admin_add, admin_import, buttons, errors, user
 from handlers.context import FactbotContext
+from handlers.workers import Workers
 
 log = logging.getLogger(__name__)
 
@@ -35,31 +39,49 @@ def build_matcher(store: FactStore) -> Matcher:
     return matcher
 
 
+class FactbotApp(Application):
+    """PTB's Application that also stops the store and matcher threads when it shuts down."""
+
+    async def shutdown(self) -> None:
+        await super().shutdown()
+        workers = self.bot_data.get("workers")
+        if workers is not None:
+            await asyncio.to_thread(workers.shutdown)
+
+
 def build_application(
     settings: Settings,
     store: FactStore | None = None,
     request: BaseRequest | None = None,
+    rate_limiter: RetryingRateLimiter | None = None,
 ) -> Application:
     """The bot, ready for `run_polling` (or `process_update` in tests).
 
     :param store: an already open store; by default `settings.db` is opened.
     :param request: the HTTP layer; tests pass one that answers offline.
+    :param rate_limiter: how Bot API calls are paced and retried; by default
+        Telegram's flood limits with retries (see `bot.delivery`).
     """
     if settings.token is None:
         raise ValueError("FACTBOT_TOKEN is not set: get a token from @BotFather and set it")
     store = store or open_store(settings)
     builder = (
         ApplicationBuilder()
+        .application_class(FactbotApp)
         .token(settings.token.get_secret_value())
         .base_url(settings.api_base_url)
         .base_file_url(settings.api_base_file_url)
         .context_types(ContextTypes(context=FactbotContext))
+        .rate_limiter(rate_limiter or RetryingRateLimiter())
+        # Chats are answered concurrently, each chat's updates in order.
+        .concurrent_updates(PerChatUpdateProcessor())
         .post_init(_set_command_menus)
     )
     if request is not None:
         builder = builder.request(request).get_updates_request(request)
     app = builder.build()
-    app.bot_data.update(store=store, matcher=build_matcher(store), admins=settings.admins)
+    matcher = build_matcher(store)
+    app.bot_data.update(store=store, matcher=matcher, admins=settings.admins, workers=Workers(matcher))
 
     # Order matters: the admin conversations first, so that an admin's answers
     # to /add are not taken for questions; the catch-alls (unknown commands,

@@ -25,6 +25,7 @@ import gc
 import heapq
 import math
 import re
+import threading
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -100,6 +101,8 @@ class Matcher:
 
     def __init__(self, facts: Iterable[Fact] = (), settings: MatcherSettings | None = None) -> None:
         self.settings = settings or MatcherSettings()
+        self.lock = threading.RLock()
+        """Held while the index changes (`apply`); hold it to read a consistent index from another thread."""
         self._facts: dict[int, Fact] = {}
         self._groups: dict[str, Group] = {}
         self.version = 0
@@ -174,11 +177,12 @@ class Matcher:
         self._reindex_group(group_id, [member for member in (old.members if old else ()) if member.id != fact_id])
 
     def apply(self, before: Fact | None, after: Fact | None) -> None:
-        """A store listener: reindex one changed fact."""
-        if before is not None and before.id is not None:
-            self.remove(before.id)
-        if after is not None:
-            self.add(after)
+        """A store listener: reindex one changed fact (the store may call it from its own thread)."""
+        with self.lock:
+            if before is not None and before.id is not None:
+                self.remove(before.id)
+            if after is not None:
+                self.add(after)
 
     def facts(self) -> list[Fact]:
         """The facts the matcher knows, by id."""

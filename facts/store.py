@@ -43,6 +43,13 @@ _FACT_COLUMNS = {
 }
 
 
+class StoreBusy(RuntimeError):
+    """Another writer held the database for longer than the busy timeout; nothing was changed."""
+
+    def __init__(self) -> None:
+        super().__init__("the fact table is busy with another change; nothing was changed, try again")
+
+
 class FactNotFound(LookupError):
     """No live fact has that id."""
 
@@ -83,17 +90,21 @@ def _now() -> datetime:
 class FactStore:
     """Facts in one SQLite file (WAL mode), with an audit log of every change."""
 
-    def __init__(self, path: str | Path) -> None:
+    def __init__(self, path: str | Path, busy_timeout: float = 10.0) -> None:
         """Open (and on first use create) the database at `path`.
 
+        The connection may be used from any one thread at a time (the bot makes
+        every store call on one worker thread, so SQLite never blocks its event loop).
+
         :param path: a file path, or ``":memory:"`` for a throwaway store.
+        :param busy_timeout: seconds a write waits for another writer (the CLI
+            importing while the bot runs) before giving up with `StoreBusy`.
+            Readers never wait: in WAL mode they see the last committed state.
         """
         self.path = str(path)
         if self.path != ":memory:":
             Path(self.path).parent.mkdir(parents=True, exist_ok=True)
-        # timeout: wait for another process's write (the CLI importing while the
-        # bot runs) instead of failing at once with "database is locked".
-        conn = sqlite3.connect(self.path, timeout=10, check_same_thread=False)
+        conn = sqlite3.connect(self.path, timeout=busy_timeout, check_same_thread=False)
         self.db = Database(conn)
         if self.path != ":memory:":
             self.db.enable_wal()
@@ -150,7 +161,12 @@ class FactStore:
         if self.db.conn.in_transaction:  # nested: part of the caller's transaction
             yield
             return
-        self.db.conn.execute("BEGIN IMMEDIATE")
+        try:
+            self.db.conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as error:
+            if "locked" in str(error) or "busy" in str(error):
+                raise StoreBusy() from error
+            raise
         try:
             yield
         except BaseException:

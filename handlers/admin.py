@@ -8,6 +8,7 @@ command, never the message text). /add is in `admin_add`, /import in
 
 from __future__ import annotations
 
+import asyncio
 import functools
 import logging
 import re
@@ -143,7 +144,7 @@ async def edit_fact(update: Update, context: FactbotContext) -> None:
     lang = admin_lang(update)
     try:
         edit = parse_edit(command_text(update))
-        before, after = context.store.update(edit.fact_id, {edit.field: edit.value}, actor(update))
+        before, after = await context.in_store(context.store.update, edit.fact_id, {edit.field: edit.value}, actor(update))
     except (CurationError, ValidationError, FactNotFound) as error:
         await reply_problem(update, lang, error)
         return
@@ -157,7 +158,7 @@ async def edit_fact(update: Update, context: FactbotContext) -> None:
 async def _fact_or_say(update: Update, context: FactbotContext, command: str, lang: Lang) -> Any:
     """The fact whose id follows the command, or None after telling the admin why not."""
     try:
-        return context.store.get(parse_id(command_text(update), command))
+        return await context.in_store(context.store.get, parse_id(command_text(update), command))
     except (CurationError, FactNotFound) as error:
         await reply_problem(update, lang, error)
     return None
@@ -190,7 +191,7 @@ async def confirm_delete(update: Update, context: FactbotContext) -> None:
     await query.answer()
     if choice == "yes":
         try:
-            context.store.delete(fact_id, actor(update))
+            await context.in_store(context.store.delete, fact_id, actor(update))
         except FactNotFound:  # deleted meanwhile (the button was pressed twice)
             await query.edit_message_text(message("fact_not_found", lang, id=fact_id))
             return
@@ -205,7 +206,7 @@ async def restore_fact(update: Update, context: FactbotContext) -> None:
     lang = admin_lang(update)
     try:
         fact_id = parse_id(command_text(update), "restore")
-        fact = context.store.restore(fact_id, actor(update))
+        fact = await context.in_store(context.store.restore, fact_id, actor(update))
     except (CurationError, FactNotFound) as error:
         await reply_problem(update, lang, error)
         return
@@ -225,7 +226,7 @@ async def list_facts(update: Update, context: FactbotContext) -> None:
     searches[token] = query
     for old in sorted(searches)[:-MAX_SEARCHES]:
         del searches[old]
-    text, buttons = _facts_page(context, query, token, 1, lang)
+    text, buttons = await _facts_page(context, query, token, 1, lang)
     await reply_html(update, text, reply_markup=buttons)
 
 
@@ -240,14 +241,15 @@ async def turn_facts_page(update: Update, context: FactbotContext) -> None:
         await query.answer(message("list_expired", lang), show_alert=True)
         return
     await query.answer()
-    text, buttons = _facts_page(context, searches[int(token)], int(token), int(number), lang)
+    text, buttons = await _facts_page(context, searches[int(token)], int(token), int(number), lang)
     await query.edit_message_text(text, parse_mode="HTML", reply_markup=buttons, link_preview_options=NO_PREVIEW)
 
 
-def _facts_page(
+async def _facts_page(
     context: FactbotContext, query: str, token: int, number: int, lang: Lang
 ) -> tuple[str, InlineKeyboardMarkup | None]:
-    page = paginate(search_facts(context.store.all(), query), number)
+    store = context.store
+    page = await context.in_store(lambda: paginate(search_facts(store.all(), query), number))
     buttons = []
     if page.has_prev:
         buttons.append(
@@ -267,7 +269,7 @@ async def show_fact(update: Update, context: FactbotContext) -> None:
     fact = await _fact_or_say(update, context, "fact", lang)
     if fact is None:
         return
-    history = history_items(context.store.history(fact.id, limit=FACT_HISTORY_LIMIT))
+    history = history_items(await context.in_store(context.store.history, fact.id, limit=FACT_HISTORY_LIMIT))
     await reply_html(update, fact_detail_html(fact, history, lang))
 
 
@@ -281,7 +283,7 @@ async def show_history(update: Update, context: FactbotContext) -> None:
     except CurationError as error:
         await reply_problem(update, lang, error)
         return
-    entries = context.store.history(fact_id, limit=HISTORY_LIMIT)
+    entries = await context.in_store(context.store.history, fact_id, limit=HISTORY_LIMIT)
     await reply_html(update, history_html(history_items(entries), lang))
 
 
@@ -290,7 +292,7 @@ async def undo_last(update: Update, context: FactbotContext) -> None:
     """Revert the calling admin's own last change."""
     lang = admin_lang(update)
     try:
-        entries = context.store.undo_last(actor(update))
+        entries = await context.in_store(context.store.undo_last, actor(update))
     except UndoConflict as error:
         await update.effective_message.reply_text(message("undo_conflict", lang, id=error.fact_id))
         return
@@ -308,10 +310,10 @@ async def export_facts(update: Update, context: FactbotContext) -> None:
     """Send the whole table as a JSON document (`/export csv`: CSV) that /import accepts."""
     lang = admin_lang(update)
     file_format = "csv" if command_text(update).lower() == "csv" else "json"
-    facts = context.store.all()
+    facts = await context.in_store(context.store.all)
     stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
     await update.effective_message.reply_document(
-        document=write_facts(facts, file_format).encode("utf-8"),
+        document=(await asyncio.to_thread(write_facts, facts, file_format)).encode("utf-8"),
         filename=f"facts-{stamp}.{file_format}",
         caption=message("export_caption", lang, count=len(facts)),
     )

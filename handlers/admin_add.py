@@ -74,7 +74,7 @@ async def _add_in_one_line(update: Update, context: FactbotContext, line: str, l
         if isinstance(error, ValidationError):
             await update.effective_message.reply_text(message("add_usage", lang))
         return
-    fact = context.store.add(data, actor(update))
+    fact = await context.in_store(context.store.add, data, actor(update))
     saved = escape(message("saved", lang, id=fact.id))
     await reply_html(update, f"{saved}\n\n{fact_html(fact, fact.lang)}")
 
@@ -164,13 +164,15 @@ async def _ask(update: Update, context: FactbotContext) -> None:
 async def save_draft(update: Update, context: FactbotContext) -> int:
     """Save the previewed fact."""
     query = update.callback_query
-    state = context.user_data.pop("add", None)
+    state = context.user_data.get("add")
     if state is None:
         await expired_button(update, context)
         return ConversationHandler.END
+    # The draft is dropped only once saved: if the table is busy, Save can be pressed again.
+    fact = await context.in_store(context.store.add, FactData.model_validate(state["draft"]), actor(update))
+    del context.user_data["add"]
     await query.answer()
     await remove_keyboard(query)
-    fact = context.store.add(FactData.model_validate(state["draft"]), actor(update))
     await _say(update, message("saved", state["lang"], id=fact.id))
     return ConversationHandler.END
 

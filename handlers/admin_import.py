@@ -7,6 +7,7 @@ deleted, so /undo brings them back).
 
 from __future__ import annotations
 
+import asyncio
 import re
 
 from telegram import Update
@@ -43,8 +44,10 @@ async def import_captioned(update: Update, context: FactbotContext) -> int:
 
 async def receive_file(update: Update, context: FactbotContext) -> int:
     """The document after `/import`."""
-    state = context.user_data.pop("import")
+    state = context.user_data["import"]
     await _import(update, context, state["lang"], state["replace"])
+    # Only now: if the import failed on the way (the table was busy), the wait goes on.
+    del context.user_data["import"]
     return ConversationHandler.END
 
 
@@ -56,14 +59,14 @@ async def _import(update: Update, context: FactbotContext, lang: Lang, replace: 
         file = await document.get_file()
         content = bytes(await file.download_as_bytearray())
         check_import_size(content)
-        facts = read_facts(content, file_format)
+        facts = await asyncio.to_thread(read_facts, content, file_format)
     except CurationError as error:
         await update.effective_message.reply_text(error.text(lang))
         return
     except FactFileError as error:
         await reply_html(update, with_lines_html(message("import_failed", lang), error.problems, lang))
         return
-    report = context.store.import_facts(facts, actor(update), replace=replace)
+    report = await context.in_store(context.store.import_facts, facts, actor(update), replace=replace)
     name = document.file_name or "file"
     await update.effective_message.reply_text(
         message(

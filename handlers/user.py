@@ -43,7 +43,7 @@ async def send_help(update: Update, context: FactbotContext) -> None:
     lang = user_lang(update)
     commands = [f"/{name} — {texts[lang]}" for name, texts in USER_COMMANDS.items() if name != "start"]
     await update.effective_message.reply_html(
-        overview_html(overview(context.matcher, lang), lang, commands), link_preview_options=NO_PREVIEW
+        overview_html(await context.in_matcher(overview, context.matcher, lang), lang, commands), link_preview_options=NO_PREVIEW
     )
 
 
@@ -51,7 +51,8 @@ async def answer_text_question(update: Update, context: FactbotContext) -> None:
     """Answer a text message as a question."""
     message_ = update.effective_message
     question = _strip_mention(message_.text or "", context.bot.username)
-    await _reply(message_, answer_question(question, context.matcher, user_lang(update, question)))
+    answer = await context.in_matcher(answer_question, question, context.matcher, user_lang(update, question))
+    await _reply(message_, answer)
 
 
 async def ask_command(update: Update, context: FactbotContext) -> None:
@@ -61,7 +62,7 @@ async def ask_command(update: Update, context: FactbotContext) -> None:
     if not question.strip():
         await send_help(update, context)
         return
-    await _reply(update.effective_message, answer_question(question, context.matcher, lang))
+    await _reply(update.effective_message, await context.in_matcher(answer_question, question, context.matcher, lang))
 
 
 async def answer_suggestion(update: Update, context: FactbotContext) -> None:
@@ -73,7 +74,7 @@ async def answer_suggestion(update: Update, context: FactbotContext) -> None:
         await query.answer(message("fact_gone", lang), show_alert=True)
         return
     await query.answer()
-    await _reply(query.message, answer_fact(fact, context.matcher, lang))
+    await _reply(query.message, await context.in_matcher(answer_fact, fact, context.matcher, lang))
 
 
 async def ask_for_text(update: Update, context: FactbotContext) -> None:
@@ -124,7 +125,7 @@ async def record_wrong_answer(update: Update, context: FactbotContext) -> None:
     answered = query.message.reply_to_message if query.message else None
     question = (answered.text or answered.caption or "") if answered else ""
     lang = user_lang(update, question)
-    context.store.record_feedback(str(update.effective_user.id), question, fact_id)
+    await context.in_store(context.store.record_feedback, str(update.effective_user.id), question, fact_id)
     await query.answer(message("feedback_thanks", lang))
     await remove_keyboard(query)
 
