@@ -1,6 +1,8 @@
 """The one error handler: log the traceback, apologise to the user, keep running.
 
 A busy fact table is not a bug: the writer is told to try again, without a traceback.
+When Telegram itself stayed unreachable through every retry (see `bot.delivery`),
+there is no apology to send either: it would fail the same way.
 """
 
 from __future__ import annotations
@@ -8,7 +10,7 @@ from __future__ import annotations
 import logging
 
 from telegram import Update
-from telegram.error import BadRequest
+from telegram.error import BadRequest, NetworkError, RetryAfter
 
 from facts.messages import message
 from facts.store import StoreBusy
@@ -20,6 +22,9 @@ log = logging.getLogger(__name__)
 async def apologise(update: object, context: FactbotContext) -> None:
     """Log an unexpected error with its traceback and send the user a short apology."""
     busy = isinstance(context.error, StoreBusy)
+    if isinstance(context.error, RetryAfter | NetworkError) and not isinstance(context.error, BadRequest):
+        log.error("could not reach Telegram, even after retrying: %s", context.error)
+        return
     if busy:
         log.warning("the fact table was busy; the change was refused")
     else:
