@@ -13,6 +13,7 @@ from telegram.request import BaseRequest
 from bot.config import Settings
 from bot.delivery import RetryingRateLimiter
 from bot.ordering import PerChatUpdateProcessor
+from bot.persistence import StorePersistence
 from facts.io import bundled_seed
 from facts.matcher import Matcher
 from facts.store import FactStore
@@ -65,6 +66,8 @@ def build_application(
     if settings.token is None:
         raise ValueError("FACTBOT_TOKEN is not set: get a token from @BotFather and set it")
     store = store or open_store(settings)
+    matcher = build_matcher(store)
+    workers = Workers(matcher)
     builder = (
         ApplicationBuilder()
         .application_class(FactbotApp)
@@ -75,13 +78,13 @@ def build_application(
         .rate_limiter(rate_limiter or RetryingRateLimiter())
         # Chats are answered concurrently, each chat's updates in order.
         .concurrent_updates(PerChatUpdateProcessor())
+        .persistence(StorePersistence(store, workers))
         .post_init(_set_command_menus)
     )
     if request is not None:
         builder = builder.request(request).get_updates_request(request)
     app = builder.build()
-    matcher = build_matcher(store)
-    app.bot_data.update(store=store, matcher=matcher, admins=settings.admins, workers=Workers(matcher))
+    app.bot_data.update(store=store, matcher=matcher, admins=settings.admins, workers=workers)
 
     # Order matters: the admin conversations first, so that an admin's answers
     # to /add are not taken for questions; the catch-alls (unknown commands,

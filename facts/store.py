@@ -152,6 +152,12 @@ class FactStore:
                 pk="id",
                 if_not_exists=True,
             )
+            self.db["bot_state"].create(
+                {"kind": str, "key": str, "value": str},
+                pk=("kind", "key"),
+                not_null={"value"},
+                if_not_exists=True,
+            )
             self.db["audit"].create_index(["actor", "id"], if_not_exists=True)
             self.db["audit"].create_index(["fact_id", "id"], if_not_exists=True)
 
@@ -405,6 +411,21 @@ class FactStore:
             self.db.execute("update audit set undone_by = ? where change_id = ?", [undo_id, change_id])
         self._notify(changes)
         return entries
+
+    # -- the bot's own state --------------------------------------------------------------
+
+    def load_state(self, kind: str) -> dict[str, str]:
+        """Every saved value of one kind (e.g. an admin's /add draft), by key, as it was saved."""
+        rows = self.db.execute("select key, value from bot_state where kind = ?", [kind]).fetchall()
+        return {key: value for key, value in rows}
+
+    def save_state(self, kind: str, key: str, value: str | None) -> None:
+        """Keep `value` (text, e.g. JSON) under `kind` and `key`, so it survives a restart; None forgets it."""
+        with self._write():
+            if value is None:
+                self.db.execute("delete from bot_state where kind = ? and key = ?", [kind, key])
+            else:
+                self.db["bot_state"].insert({"kind": kind, "key": key, "value": value}, replace=True)
 
     # -- feedback -------------------------------------------------------------------
 

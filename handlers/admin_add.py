@@ -222,6 +222,7 @@ def conversation() -> ConversationHandler:
             fallbacks=[CommandHandler("cancel", cancel_add)],
             allow_reentry=True,
             name="add",
+            persistent=True,  # a restart mid-/add loses nothing the admin typed
         )
 
 

@@ -109,6 +109,8 @@ def conversation() -> ConversationHandler:
         },
         fallbacks=[CommandHandler("cancel", cancel_import)],
         allow_reentry=True,
+        name="import",
+        persistent=True,  # the wait for the file survives a restart
     )
 
 
