@@ -86,9 +86,12 @@ def build_application(
     app = builder.build()
     app.bot_data.update(store=store, matcher=matcher, admins=settings.admins, workers=workers)
 
-    # Order matters: the admin conversations first, so that an admin's answers
-    # to /add are not taken for questions; the catch-alls (unknown commands,
-    # stickers and photos) last, so they only see what nobody else took.
+    # Order matters: button presses without data are stopped before anything
+    # (PTB would give them to every button handler); the admin conversations
+    # first, so that an admin's answers to /add are not taken for questions; the
+    # catch-alls (unknown commands, stickers and photos, unclaimed presses) last,
+    # so they only see what nobody else took.
+    buttons.register_guard(app)
     admin_add.register(app)
     admin_import.register(app)
     admin.register(app)

@@ -13,7 +13,7 @@ import re
 
 from telegram import CallbackQuery, Update
 from telegram.error import BadRequest
-from telegram.ext import Application, CallbackQueryHandler
+from telegram.ext import Application, ApplicationHandlerStop, CallbackQueryHandler, TypeHandler
 
 from facts.messages import message
 from handlers.context import FactbotContext, user_lang
@@ -58,6 +58,21 @@ async def expired_button(update: Update, context: FactbotContext) -> None:
     name = "preview_expired" if (query.data or "").startswith(PREVIEW_PREFIX) else "button_expired"
     await query.answer(message(name, lang), show_alert=True)
     await remove_keyboard(query)
+
+
+async def refuse_empty_press(update: Update, context: FactbotContext) -> None:
+    """A press without data (Telegram never sends one; a forger can) is answered and goes no further.
+
+    PTB hands a press without data to every pattern-matching CallbackQueryHandler.
+    """
+    if update.callback_query is not None and not update.callback_query.data:
+        await expired_button(update, context)
+        raise ApplicationHandlerStop
+
+
+def register_guard(app: Application) -> None:
+    """Stop presses without data before any other handler. Register it first."""
+    app.add_handler(TypeHandler(Update, refuse_empty_press), group=-1)
 
 
 def register_fallback(app: Application) -> None:

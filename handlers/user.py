@@ -69,7 +69,10 @@ async def answer_suggestion(update: Update, context: FactbotContext) -> None:
     """Answer the suggested question the user pressed."""
     query = update.callback_query
     fact = context.matcher.fact(callback_id(query.data, ASK_PREFIX))
-    lang = user_lang(update, query.message.text if query.message else "")
+    if not isinstance(query.message, Message):  # too old for Telegram to show us: nowhere to answer
+        await expired_button(update, context)
+        return
+    lang = user_lang(update, query.message.text or "")
     if fact is None:
         await query.answer(message("fact_gone", lang), show_alert=True)
         return
