@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import itertools
 import json
+import random
 import re
 import socket
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from email.parser import BytesParser
 from email.policy import HTTP
@@ -88,7 +90,14 @@ class FakeBotApi:
         self.faults: list[Fault] = []
         """Failures still to inject, first first (see `fail`)."""
         self.outage_until = 0.0
-        """Until this `time.monotonic()`, every call but getUpdates fails with 502 (see `outage`)."""
+        """Until this `time.monotonic()`, every call fails with 502 (see `outage`)."""
+        self.polling_outage = False
+        """Whether the outage fails getUpdates too (Telegram down), or only what the bot sends."""
+        self.fault_rate = 0.0
+        """The share of sending calls that fail at random (500, 502, 429 or a dropped connection)."""
+        self._fault_rng = random.Random(0)
+        self.listeners: list[Callable[[Call], None]] = []
+        """Called with every call that Telegram accepted, as it is accepted (from the server's threads)."""
         self.flood: FloodLimits | None = None
         """Telegram's flood limits, enforced with 429s when set."""
         self.refusals: list[tuple[Call, str]] = []
@@ -126,9 +135,15 @@ class FakeBotApi:
         """Make the next `times` calls of `method` fail: with `status` (429 with `retry_after`), or no answer."""
         self.faults.append(Fault(method, status, retry_after, times))
 
-    def outage(self, seconds: float) -> None:
-        """Telegram is down for `seconds` from now: every call gets 502 Bad Gateway."""
+    def outage(self, seconds: float, polling: bool = False) -> None:
+        """Telegram is down for `seconds` from now: every call (with `polling`, getUpdates too) gets 502."""
+        self.polling_outage = polling
         self.outage_until = time.monotonic() + seconds
+
+    def random_faults(self, rate: float, seed: int = 0) -> None:
+        """Fail this share of sending calls at random, with 500, 502, 429 (retry_after 1) or no answer."""
+        self.fault_rate = rate
+        self._fault_rng = random.Random(seed)
 
     def handle(self, method: str, params: dict[str, Any], files: dict[str, tuple[str, bytes]] | None = None) -> Any:
         """The `result` the real Bot API would return for this call.
@@ -136,6 +151,8 @@ class FakeBotApi:
         :raises ApiRefusal: for an error answer (400, 429, 5xx).
         :raises DroppedConnection: when the call gets no answer at all.
         """
+        if method == "getUpdates" and self.polling_outage and time.monotonic() < self.outage_until:
+            raise ApiRefusal("Bad Gateway", status=502)
         if method != "getUpdates":
             with self._lock:
                 self._inject_failure(method, params)
@@ -145,6 +162,8 @@ class FakeBotApi:
                 self.refusals.append((call, problem))
                 raise ApiRefusal(f"Bad Request: {problem}")
             self.calls.append(call)
+            for listener in self.listeners:
+                listener(call)
         scope = params.get("scope")
         if isinstance(scope, dict) and scope.get("chat_id") in self.unknown_chats:
             raise ApiRefusal("Bad Request: chat not found")
@@ -181,6 +200,13 @@ class FakeBotApi:
                     raise DroppedConnection(method)
                 description = "Too Many Requests: retry later" if fault.status == 429 else "Internal Server Error"
                 raise ApiRefusal(description, status=fault.status, retry_after=fault.retry_after)
+        if self.fault_rate and method in SENDING_METHODS and self._fault_rng.random() < self.fault_rate:
+            self.injected += 1
+            status = self._fault_rng.choice([500, 502, 429, None])
+            if status is None:
+                raise DroppedConnection(method)
+            raise ApiRefusal("Too Many Requests: retry after 1" if status == 429 else "Internal Server Error",
+                             status=status, retry_after=1 if status == 429 else None)
         if self.flood is not None and method in SENDING_METHODS - {"answerCallbackQuery"}:
             retry_after = self.flood.take(params.get("chat_id"))
             if retry_after is not None:
