@@ -210,6 +210,8 @@ def main() -> int:
     api = FakeBotApi()
     if not args.no_flood:
         api.flood = FloodLimits(per_second=30, per_chat_per_second=1, chat_burst=3)
+    if args.fault_rate:
+        api.random_faults(args.fault_rate, seed=args.seed)
     with tempfile.TemporaryDirectory() as folder_name, BotApiServer(api, TOKEN) as server:
         folder = Path(folder_name)
         db = folder / "facts.db"

@@ -40,19 +40,24 @@ class StorePersistence(BasePersistence[dict, dict, dict]):
         )
         self.store = store
         self.workers = workers
+        self._saved: dict[tuple[str, str], str] = {}
+        """What is in the database now, so unchanged data is not written again.
+
+        PTB offers every user who sent an update for saving, each second; most
+        only asked a question and have nothing to keep.
+        """
 
     # -- user data -----------------------------------------------------------------------------
 
     async def get_user_data(self) -> dict[int, dict[Any, Any]]:
-        saved = await self.workers.store(self.store.load_state, USER_DATA)
+        saved = await self._load(USER_DATA)
         return {int(user_id): decode(value) for user_id, value in saved.items()}
 
     async def update_user_data(self, user_id: int, data: dict[Any, Any]) -> None:
-        value = encode(data) if data else None
-        await self.workers.store(self.store.save_state, USER_DATA, str(user_id), value)
+        await self._save(USER_DATA, str(user_id), encode(data) if data else None)
 
     async def drop_user_data(self, user_id: int) -> None:
-        await self.workers.store(self.store.save_state, USER_DATA, str(user_id), None)
+        await self._save(USER_DATA, str(user_id), None)
 
     async def refresh_user_data(self, user_id: int, user_data: dict[Any, Any]) -> None:
         pass  # only this process writes it
@@ -60,12 +65,28 @@ class StorePersistence(BasePersistence[dict, dict, dict]):
     # -- conversations ---------------------------------------------------------------------------
 
     async def get_conversations(self, name: str) -> ConversationDict:
-        saved = await self.workers.store(self.store.load_state, CONVERSATION + name)
+        saved = await self._load(CONVERSATION + name)
         return {tuple(json.loads(key)): json.loads(state) for key, state in saved.items()}
 
     async def update_conversation(self, name: str, key: ConversationKey, new_state: object | None) -> None:
         value = None if new_state is None else json.dumps(new_state)
-        await self.workers.store(self.store.save_state, CONVERSATION + name, json.dumps(list(key)), value)
+        await self._save(CONVERSATION + name, json.dumps(list(key)), value)
+
+    # -- reading and writing, on the store's thread ------------------------------------------------
+
+    async def _load(self, kind: str) -> dict[str, str]:
+        saved = await self.workers.store(self.store.load_state, kind)
+        self._saved.update({(kind, key): value for key, value in saved.items()})
+        return saved
+
+    async def _save(self, kind: str, key: str, value: str | None) -> None:
+        if self._saved.get((kind, key)) == value:
+            return  # already so in the database (None: absent)
+        await self.workers.store(self.store.save_state, kind, key, value)
+        if value is None:
+            self._saved.pop((kind, key), None)
+        else:
+            self._saved[(kind, key)] = value
 
     # -- not kept ------------------------------------------------------------------------------
 

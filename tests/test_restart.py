@@ -109,3 +109,16 @@ def test_user_data_round_trips_through_json_with_dates_and_number_keys() -> None
             "searches": {1: "", 2: "metro"}}
 
     assert data == decode(encode(data))
+
+
+async def test_people_who_only_ask_questions_leave_nothing_in_the_bot_state(tmp_path: Path, api: FakeBotApi) -> None:
+    db = tmp_path / "facts.db"
+    async with running(db, api) as app:
+        user = Chat(app, api)
+        await user.say("how many soldiers did north korea send?")
+        await user.say("/help")
+        store = app.bot_data["store"]
+
+    reopened = open_store(make_settings(db))
+    assert {} == reopened.load_state("user_data")
+    reopened.close()
