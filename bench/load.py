@@ -174,7 +174,7 @@ class LockWatcher(threading.Thread):
         return any(start <= moment <= end for start, end in self.held)
 
 
-def start_import(db: Path, count: int, folder: Path) -> subprocess.Popen[bytes]:
+def start_import(db: Path, count: int, folder: Path, nice: int = 0) -> subprocess.Popen[bytes]:
     from synthetic import synthetic_facts
 
     from facts.io import write_facts
@@ -183,7 +183,7 @@ def start_import(db: Path, count: int, folder: Path) -> subprocess.Popen[bytes]:
     path.write_text(write_facts(synthetic_facts(count), "json"), encoding="utf-8")
     env = {**os.environ, "FACTBOT_DB": str(db), "PYTHONPATH": str(ROOT), "HOME": str(folder)}
     return subprocess.Popen([sys.executable, "-m", "bot", "import", str(path)], env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, preexec_fn=lambda: os.nice(nice))
 
 
 def percentile(values: list[float], share: float) -> float:
@@ -202,6 +202,8 @@ def main() -> int:
     parser.add_argument("--outage", type=float, default=0.0, help="seconds the server is down")
     parser.add_argument("--outage-at", type=float, default=5.0, help="seconds after the first question")
     parser.add_argument("--during-import", type=int, default=0, metavar="N", help="import N facts meanwhile")
+    parser.add_argument("--import-nice", type=int, default=0, metavar="N",
+                        help="run the import at this nice level (separates CPU contention from the lock)")
     parser.add_argument("--ramp", type=float, default=5.0, help="users start within this many seconds")
     parser.add_argument("--max-seconds", type=float, default=300.0)
     parser.add_argument("--seed", type=int, default=1)
@@ -225,7 +227,7 @@ def main() -> int:
             run = LoadRun(api, args.users, args.questions, bench_questions(), args.seed)
             if args.during_import:
                 watcher = LockWatcher(db)
-                importer = start_import(db, args.during_import, folder)
+                importer = start_import(db, args.during_import, folder, args.import_nice)
                 watcher.start()
             run.start(args.ramp)
             started = time.monotonic()

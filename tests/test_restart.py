@@ -117,7 +117,6 @@ async def test_people_who_only_ask_questions_leave_nothing_in_the_bot_state(tmp_
         user = Chat(app, api)
         await user.say("how many soldiers did north korea send?")
         await user.say("/help")
-        store = app.bot_data["store"]
 
     reopened = open_store(make_settings(db))
     assert {} == reopened.load_state("user_data")
