@@ -120,11 +120,15 @@ def check_json_depth(text: str, limit: int | None = None) -> None:
 
 def _csv_rows(text: str) -> list[dict[str, Any]]:
     try:
-        reader = csv.DictReader(io.StringIO(text, newline=""))
+        # strict: a quote left open is an error, not a field that swallows the rest of the file
+        reader = csv.DictReader(io.StringIO(text, newline=""), strict=True)
         header = reader.fieldnames or []
         rows = list(reader)
     except csv.Error as error:
         raise FactFileError([f"not valid CSV ({error})"]) from None
+    delimiter = _other_delimiter(header)
+    if delimiter is not None:
+        raise FactFileError([f"columns must be separated by commas; this file uses {delimiter}"])
     unknown = [name for name in header if name not in ALL_FIELDS]
     if unknown:
         raise FactFileError([f"unknown column(s): {', '.join(unknown)}; expected: {', '.join(ALL_FIELDS)}"])
@@ -136,6 +140,16 @@ def _csv_rows(text: str) -> list[dict[str, Any]]:
         # An empty cell means "not given", so optional fields take their defaults.
         cleaned.append({name: value for name, value in row.items() if value not in ("", None)})
     return cleaned
+
+
+def _other_delimiter(header: list[str]) -> str | None:
+    """The separator of a header read as one column, when it is not a comma (e.g. a spreadsheet's ';')."""
+    if len(header) != 1:
+        return None
+    for delimiter, name in ((";", "semicolons"), ("\t", "tabs"), ("|", "'|'")):
+        if delimiter in header[0] and any(part.strip() in ALL_FIELDS for part in header[0].split(delimiter)):
+            return name
+    return None
 
 
 def write_facts(facts: list[Fact], file_format: FileFormat) -> str:
