@@ -186,3 +186,12 @@ async def test_save_while_the_table_is_busy_keeps_the_draft_so_save_works_again(
     assert busy.text.startswith("The fact table is busy")
     assert saved.text.startswith("Saved as fact #")
     assert "Pyongyang." == store.get(int(saved.text.removeprefix("Saved as fact #").rstrip("."))).answer
+
+
+async def test_the_update_processor_forgets_a_chat_once_its_updates_are_done(
+    quick_app: Application, user: Chat
+) -> None:
+    await asyncio.gather(*concurrently(quick_app, user, ["hello", "thanks"]))
+    await asyncio.gather(*concurrently(quick_app, user.as_user(4242), ["hello"]))
+
+    assert {} == quick_app.update_processor._chats
