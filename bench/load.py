@@ -54,6 +54,7 @@ class Question:
     text: str
     message_id: int
     sent_at: float
+    update_id: int = 0
     answers: list[float] = field(default_factory=list)
     apology: bool = False
 
@@ -96,8 +97,9 @@ class LoadRun:
                 self.remaining[user] -= 1
                 message_id = next(self._message_ids)
                 text = self.rng.choice(self.questions)
-                self.asked[(user, message_id)] = Question(user, text, message_id, time.monotonic())
-            self.api.queue_update({"message": {
+                question = Question(user, text, message_id, time.monotonic())
+                self.asked[(user, message_id)] = question
+            question.update_id = self.api.queue_update({"message": {
                 "message_id": message_id, "date": int(time.time()), "text": text,
                 "chat": {"id": user, "type": "private"},
                 "from": {"id": user, "is_bot": False, "first_name": "user", "language_code": "ja" if user % 2 else "en"},
@@ -266,16 +268,23 @@ def report(run: LoadRun, api: FakeBotApi, elapsed: float, watcher: LockWatcher |
           f"unexpected messages {run.unexpected}")
     print(f"question → answer: p50 {percentile(latencies, 0.5) * 1000:.0f} ms  "
           f"p99 {percentile(latencies, 0.99) * 1000:.0f} ms  max {max(latencies, default=0) * 1000:.0f} ms")
+    in_bot = [q.answers[0] - api.fetched[q.update_id] for q in answered if q.update_id in api.fetched]
+    print(f"  of which in the bot (getUpdates → sendMessage): p50 {percentile(in_bot, 0.5) * 1000:.0f} ms  "
+          f"p99 {percentile(in_bot, 0.99) * 1000:.0f} ms")
     last = max((q.answers[0] for q in answered), default=0.0)
     first = min((q.sent_at for q in questions), default=0.0)
     print(f"answers per second {len(answered) / max(last - first, 1e-9):.1f} over {last - first:.1f} s "
           f"(run {elapsed:.1f} s); failures injected {api.injected} (429s, 5xx, drops, outage)")
     if watcher is not None:
         during = [q.answers[0] - q.sent_at for q in answered if watcher.during(q.sent_at)]
+        during_in_bot = [q.answers[0] - api.fetched[q.update_id] for q in answered
+                         if watcher.during(q.sent_at) and q.update_id in api.fetched]
         held = sum(end - start for start, end in watcher.held)
         print(f"while the import held the write lock ({held:.1f} s): {len(during)} questions, "
               f"p50 {percentile(during, 0.5) * 1000:.0f} ms  p99 {percentile(during, 0.99) * 1000:.0f} ms  "
               f"max {max(during, default=0) * 1000:.0f} ms; import exit code {importer.returncode if importer else '?'}")
+        print(f"  of which in the bot: p50 {percentile(during_in_bot, 0.5) * 1000:.0f} ms  "
+              f"p99 {percentile(during_in_bot, 0.99) * 1000:.0f} ms")
         if statistics and not during:
             print("  (no question was asked while the lock was held: raise --users or --questions)")
 

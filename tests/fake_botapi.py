@@ -105,6 +105,8 @@ class FakeBotApi:
         self.injected = 0
         """How many calls failed on purpose (faults, outage, flood limits)."""
         self._lock = threading.Lock()
+        self.fetched: dict[int, float] = {}
+        """When the bot first fetched each update with getUpdates (`time.monotonic()`)."""
         self._updates: list[dict[str, Any]] = []
         self._update_ids = itertools.count(1)
         self._message_ids = itertools.count(1000)
@@ -123,11 +125,13 @@ class FakeBotApi:
         self.files[file_id] = content
         return file_id
 
-    def queue_update(self, update: dict[str, Any]) -> None:
-        """Deliver `update` to the next getUpdates (for the long-polling test)."""
+    def queue_update(self, update: dict[str, Any]) -> int:
+        """Deliver `update` to the next getUpdates (for the long-polling test); returns its update_id."""
         with self._new_update:
-            self._updates.append({"update_id": next(self._update_ids), **update})
+            update_id = next(self._update_ids)
+            self._updates.append({"update_id": update_id, **update})
             self._new_update.notify_all()
+        return update_id
 
     # -- answering ---------------------------------------------------------------------
 
@@ -237,6 +241,9 @@ class FakeBotApi:
                 pending = [update for update in self._updates if update["update_id"] >= offset]
                 remaining = deadline - time.monotonic()
                 if pending or remaining <= 0:
+                    now = time.monotonic()
+                    for update in pending:
+                        self.fetched.setdefault(update["update_id"], now)
                     return pending
                 self._new_update.wait(remaining)
 
@@ -305,6 +312,9 @@ class BotApiServer:
         route = re.compile(rf"^/bot{re.escape(token)}/(\w+)$")
 
         class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"  # keep-alive, like Telegram's server: no new connection per call
+            disable_nagle_algorithm = True  # headers and body go out at once, not 40 ms apart
+
             def do_POST(self) -> None:  # noqa: N802 (http.server's naming)
                 match = route.match(self.path)
                 if match is None:
@@ -373,6 +383,8 @@ class FloodLimits:
         self._overall = (float(per_second), time.monotonic())
         self._chats: dict[str, tuple[float, float]] = {}
         self._lock = threading.Lock()
+        self.fetched: dict[int, float] = {}
+        """When the bot first fetched each update with getUpdates (`time.monotonic()`)."""
 
     def take(self, chat_id: object) -> int | None:
         """Count one message to `chat_id`; None if allowed, else the seconds to wait."""
