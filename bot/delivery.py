@@ -3,7 +3,7 @@
 PTB's `AIORateLimiter` keeps the bot under Telegram's limits (about 30 messages
 a second overall, 20 a minute per group; the bot paces itself at 28, because
 every 429 stops all sending for its `retry_after`: at exactly 30, timing jitter
-drew about 100 429s per 1,000 answers in bench/load.py, at 28 none, and more
+drew up to 117 429s per 1,000 answers in bench/load.py, at 28 none, and more
 answers a second got through) and, on a 429, waits the `retry_after`
 Telegram asks for and tries again. On top of that, a 5xx answer, a timeout or
 a dropped connection is retried with exponential backoff, long enough to ride
