@@ -18,8 +18,10 @@ from telegram.ext import BaseUpdateProcessor
 class PerChatUpdateProcessor(BaseUpdateProcessor):
     """Up to `max_concurrent_updates` at once, but each chat's (or user's) updates in arrival order.
 
-    Updates are started in the order they arrive, and `asyncio.Lock` wakes its
-    waiters first come, first served, so a chat's updates keep their order.
+    Updates are started in the order they arrive, and each first waits for its
+    chat's lock (`asyncio.Lock` wakes its waiters first come, first served), only
+    then for one of the concurrent slots: a chat's updates keep their order, and
+    a chat with many waiting updates holds one slot, not all of them.
     """
 
     def __init__(self, max_concurrent_updates: int = 64) -> None:
@@ -27,24 +29,25 @@ class PerChatUpdateProcessor(BaseUpdateProcessor):
         self._chats: dict[tuple[str, int], tuple[asyncio.Lock, int]] = {}
         """A lock per chat with updates in flight, and how many updates hold or wait for it."""
 
-    async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
+    async def process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
         key = _sequence_key(update)
         if key is None:
-            await coroutine
+            await super().process_update(update, coroutine)
             return
-        lock, users = self._chats.get(key, (None, 0))
-        if lock is None:
-            lock = asyncio.Lock()
+        lock, users = self._chats.get(key, (asyncio.Lock(), 0))
         self._chats[key] = (lock, users + 1)
         try:
             async with lock:
-                await coroutine
+                await super().process_update(update, coroutine)
         finally:
             lock, users = self._chats[key]
             if users == 1:
                 del self._chats[key]  # no update of this chat left: forget its lock
             else:
                 self._chats[key] = (lock, users - 1)
+
+    async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
+        await coroutine
 
     async def initialize(self) -> None:
         pass

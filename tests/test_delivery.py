@@ -195,3 +195,29 @@ async def test_the_update_processor_forgets_a_chat_once_its_updates_are_done(
     await asyncio.gather(*concurrently(quick_app, user.as_user(4242), ["hello"]))
 
     assert {} == quick_app.update_processor._chats
+
+
+async def test_a_chat_keeps_its_order_even_with_more_updates_waiting_than_slots(
+    tmp_path: Path, api: FakeBotApi
+) -> None:
+    from bot.ordering import PerChatUpdateProcessor
+
+    processor = PerChatUpdateProcessor(max_concurrent_updates=2)
+    order: list[tuple[int, int]] = []
+
+    async def handle(chat: int, number: int) -> None:
+        await asyncio.sleep(0.001 * ((number * 7) % 5))  # uneven work
+        order.append((chat, number))
+
+    def update(chat: int, number: int) -> Update:
+        return Update.de_json({"update_id": chat * 100 + number, "message": {
+            "message_id": number, "date": 0, "chat": {"id": chat, "type": "private"}, "text": "x"}}, None)
+
+    await asyncio.gather(*[
+        processor.process_update(update(chat, number), handle(chat, number))
+        for number in range(20) for chat in (1, 2, 3)
+    ])
+
+    for chat in (1, 2, 3):
+        assert list(range(20)) == [number for c, number in order if c == chat]
+    assert {} == processor._chats
