@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import re
 
-from telegram import Update
+from telegram import Document, Update
 from telegram.ext import Application, CommandHandler, ConversationHandler, MessageHandler, filters
 
 from facts.admin_render import with_lines_html
@@ -56,8 +56,7 @@ async def _import(update: Update, context: FactbotContext, lang: Lang, replace: 
     try:
         # Judge the size and kind before downloading anything.
         file_format = import_format(document.file_name, document.mime_type, document.file_size)
-        file = await document.get_file()
-        content = bytes(await file.download_as_bytearray())
+        content = await _download(document, context)
         check_import_size(content)
         facts = await asyncio.to_thread(read_facts, content, file_format)
     except CurationError as error:
@@ -79,6 +78,22 @@ async def _import(update: Update, context: FactbotContext, lang: Lang, replace: 
             removed=report.removed,
         )
     )
+
+
+async def _download(document: Document, context: FactbotContext) -> bytes:
+    """The document's bytes, fetched through the bot's rate limiter so a transient failure is retried.
+
+    PTB sends Bot API calls (getFile) through the rate limiter, but not the file
+    download itself.
+    """
+    file = await document.get_file()
+    limiter = context.bot.rate_limiter
+    if limiter is None:
+        return bytes(await file.download_as_bytearray())
+    content = await limiter.process_request(
+        callback=file.download_as_bytearray, args=(), kwargs={}, endpoint="download", data={}, rate_limit_args=None
+    )
+    return bytes(content)  # type: ignore[arg-type]
 
 
 async def ask_for_document(update: Update, context: FactbotContext) -> int:

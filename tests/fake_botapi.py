@@ -268,6 +268,13 @@ class OfflineRequest(BaseRequest):
         self, url: str, method: str, request_data: RequestData | None = None, **_timeouts: Any
     ) -> tuple[int, bytes]:
         if "/file/bot" in url:
+            try:
+                with self.api._lock:
+                    self.api._inject_failure("download", {})
+            except ApiRefusal as refusal:
+                return refusal.status, json.dumps(refusal.payload()).encode()
+            except DroppedConnection:
+                raise TimedOut("the fake Bot API dropped the connection") from None
             return 200, self.api.download(url)
         params = dict(request_data.parameters) if request_data else {}
         files: dict[str, tuple[str, bytes]] = {}

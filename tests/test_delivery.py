@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import sqlite3
 import time
 from collections.abc import AsyncIterator
@@ -221,3 +222,15 @@ async def test_a_chat_keeps_its_order_even_with_more_updates_waiting_than_slots(
     for chat in (1, 2, 3):
         assert list(range(20)) == [number for c, number in order if c == chat]
     assert {} == processor._chats
+
+
+async def test_an_import_whose_download_fails_once_is_still_imported(user: Chat, api: FakeBotApi) -> None:
+    admin = user.as_user(ADMIN_ID)
+    row = {"question": "How long is the metro?", "answer": "22 km.", "source_url": "https://example.org/m",
+           "source_title": "Guide"}
+    api.fail("download", status=502)
+
+    [done] = await admin.send_document(json.dumps([row]).encode(), "metro.json", caption="/import")
+
+    assert done.text.startswith("Imported metro.json: 1 added")
+    assert 1 == api.injected
