@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 
 from telegram import BotCommandScopeChat, BotCommandScopeDefault
@@ -10,6 +11,9 @@ from telegram.ext import Application, ApplicationBuilder, ContextTypes
 from telegram.request import BaseRequest
 
 from bot.config import Settings
+from bot.delivery import RetryingRateLimiter
+from bot.ordering import PerChatUpdateProcessor
+from bot.persistence import StorePersistence
 from facts.io import bundled_seed, bundled_seed_synonyms
 from facts.matcher import Matcher
 from facts.questions_log import QuestionsLog
@@ -21,6 +25,7 @@ from handlers import (
     admin_stats,
     admin_synonyms,
     admin_unanswered,
+    buttons,
     errors,
     inline,
     notify,
@@ -28,6 +33,7 @@ from handlers import (
     user,
 )
 from handlers.context import FactbotContext
+from handlers.workers import Workers
 
 log = logging.getLogger(__name__)
 
@@ -50,25 +56,45 @@ def build_matcher(store: FactStore) -> Matcher:
     return matcher
 
 
+class FactbotApp(Application):
+    """PTB's Application that also stops the store and matcher threads when it shuts down."""
+
+    async def shutdown(self) -> None:
+        await super().shutdown()
+        workers = self.bot_data.get("workers")
+        if workers is not None:
+            await asyncio.to_thread(workers.shutdown)
+
+
 def build_application(
     settings: Settings,
     store: FactStore | None = None,
     request: BaseRequest | None = None,
+    rate_limiter: RetryingRateLimiter | None = None,
 ) -> Application:
     """The bot, ready for `run_polling` (or `process_update` in tests).
 
     :param store: an already open store; by default `settings.db` is opened.
     :param request: the HTTP layer; tests pass one that answers offline.
+    :param rate_limiter: how Bot API calls are paced and retried; by default
+        Telegram's flood limits with retries (see `bot.delivery`).
     """
     if settings.token is None:
         raise ValueError("FACTBOT_TOKEN is not set: get a token from @BotFather and set it")
     store = store or open_store(settings)
+    matcher = build_matcher(store)
+    workers = Workers(matcher)
     builder = (
         ApplicationBuilder()
+        .application_class(FactbotApp)
         .token(settings.token.get_secret_value())
         .base_url(settings.api_base_url)
         .base_file_url(settings.api_base_file_url)
         .context_types(ContextTypes(context=FactbotContext))
+        .rate_limiter(rate_limiter or RetryingRateLimiter())
+        # Chats are answered concurrently, each chat's updates in order.
+        .concurrent_updates(PerChatUpdateProcessor())
+        .persistence(StorePersistence(store, workers))
         .post_init(_set_command_menus)
     )
     if request is not None:
@@ -76,14 +102,18 @@ def build_application(
     app = builder.build()
     app.bot_data.update(
         store=store,
-        matcher=build_matcher(store),
+        matcher=matcher,
         questions=QuestionsLog(store, settings.keep_questions_days),
         admins=settings.admins,
+        workers=workers,
     )
 
-    # Order matters: the admin conversations first, so that an admin's answers
-    # to /add are not taken for questions; the catch-alls (unknown commands,
-    # stickers and photos) last, so they only see what nobody else took.
+    # Order matters: button presses without data are stopped before anything
+    # (PTB would give them to every button handler); the admin conversations
+    # first, so that an admin's answers to /add are not taken for questions; the
+    # catch-alls (unknown commands, stickers and photos, unclaimed presses) last,
+    # so they only see what nobody else took.
+    buttons.register_guard(app)
     admin_add.register(app)
     admin_import.register(app)
     admin.register(app)
@@ -95,6 +125,7 @@ def build_application(
     inline.register(app)
     user.register(app)
     user.register_fallbacks(app)
+    buttons.register_fallback(app)
     app.add_error_handler(errors.apologise)
     return app
 

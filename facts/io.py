@@ -15,6 +15,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -31,6 +32,9 @@ SYNONYMS_SUFFIX = ".synonyms.csv"
 
 FileFormat = Literal["json", "csv"]
 MAX_REPORTED_ERRORS = 20
+MAX_JSON_DEPTH = 20
+_JSON_STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
+_JSON_BRACKET = re.compile(r"[\[\]{}]")
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 """A cell starting with one of these is run as a formula by spreadsheets (OWASP: CSV injection)."""
@@ -172,10 +176,13 @@ def _checked_synonyms(rows: list[Any], problems: list[str]) -> list[list[str]]:
 
 def _json_sections(text: str) -> tuple[list[Any] | None, list[Any] | None]:
     """The fact rows and the synonym groups of a JSON file (None for a section it does not have)."""
+    check_json_depth(text)
     try:
         data = json.loads(text)
     except json.JSONDecodeError as error:
         raise FactFileError([f"not valid JSON (line {error.lineno}, column {error.colno}: {error.msg})"]) from None
+    except RecursionError:  # deeper than the check counts (it cannot see every malformed file)
+        raise FactFileError([f"JSON nested too deeply (more than {MAX_JSON_DEPTH} levels)"]) from None
     if isinstance(data, list):
         return data, None
     if not isinstance(data, dict) or not ({"facts", "synonyms"} & data.keys()):
@@ -206,13 +213,33 @@ def _synonym_csv_rows(text: str) -> list[Any]:
     return [split_list(row[SYNONYMS_COLUMN] or "") if None not in row else "extra cells" for row in rows]
 
 
+def check_json_depth(text: str, limit: int | None = None) -> None:
+    """Refuse JSON nested deeper than a fact file ever is, before parsing it.
+
+    Python's JSON parser recurses once per level, so `[[[[…]]]]` a few thousand
+    deep raises RecursionError; a fact file needs 4 levels (object, list, fact, list).
+
+    :raises FactFileError: if brackets outside strings nest deeper than `limit`.
+    """
+    limit = MAX_JSON_DEPTH if limit is None else limit
+    depth = 0
+    for bracket in _JSON_BRACKET.findall(_JSON_STRING.sub("", text)):
+        depth += 1 if bracket in "[{" else -1
+        if depth > limit:
+            raise FactFileError([f"JSON nested too deeply (more than {limit} levels)"])
+
+
 def _csv_rows(text: str) -> list[dict[str, Any]]:
     try:
-        reader = csv.DictReader(io.StringIO(text, newline=""))
+        # strict: a quote left open is an error, not a field that swallows the rest of the file
+        reader = csv.DictReader(io.StringIO(text, newline=""), strict=True)
         header = reader.fieldnames or []
         rows = list(reader)
     except csv.Error as error:
         raise FactFileError([f"not valid CSV ({error})"]) from None
+    delimiter = _other_delimiter(header)
+    if delimiter is not None:
+        raise FactFileError([f"columns must be separated by commas; this file uses {delimiter}"])
     unknown = [name for name in header if name not in ALL_FIELDS]
     if unknown:
         raise FactFileError([f"unknown column(s): {', '.join(unknown)}; expected: {', '.join(ALL_FIELDS)}"])
@@ -251,6 +278,16 @@ def synonyms_csv_path(facts_csv: Path) -> Path:
 def synonyms_csv_name(facts_csv_name: str) -> str:
     stem = facts_csv_name[:-4] if facts_csv_name.lower().endswith(".csv") else facts_csv_name
     return stem + SYNONYMS_SUFFIX
+
+
+def _other_delimiter(header: list[str]) -> str | None:
+    """The separator of a header read as one column, when it is not a comma (e.g. a spreadsheet's ';')."""
+    if len(header) != 1:
+        return None
+    for delimiter, name in ((";", "semicolons"), ("\t", "tabs"), ("|", "'|'")):
+        if delimiter in header[0] and any(part.strip() in ALL_FIELDS for part in header[0].split(delimiter)):
+            return name
+    return None
 
 
 def write_facts(facts: list[Fact], file_format: FileFormat) -> str:

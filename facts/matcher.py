@@ -25,6 +25,7 @@ import gc
 import heapq
 import math
 import re
+import threading
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -117,6 +118,8 @@ class Matcher:
     ) -> None:
         """:param synonyms: groups of terms that mean the same (the fact table's synonyms)."""
         self.settings = settings or MatcherSettings()
+        self.lock = threading.RLock()
+        """Held while the index changes (`apply`); hold it to read a consistent index from another thread."""
         self._facts: dict[int, Fact] = {}
         self._synonyms = _synonym_tuples(synonyms)
         self.version = 0
@@ -215,11 +218,12 @@ class Matcher:
         self._reindex_group(group_id, [member for member in (old.members if old else ()) if member.id != fact_id])
 
     def apply(self, before: Fact | None, after: Fact | None) -> None:
-        """A store listener: reindex one changed fact."""
-        if before is not None and before.id is not None:
-            self.remove(before.id)
-        if after is not None:
-            self.add(after)
+        """A store listener: reindex one changed fact (the store may call it from its own thread)."""
+        with self.lock:
+            if before is not None and before.id is not None:
+                self.remove(before.id)
+            if after is not None:
+                self.add(after)
 
     def facts(self) -> list[Fact]:
         """The facts the matcher knows, by id."""

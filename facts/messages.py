@@ -65,10 +65,6 @@ MESSAGES: dict[str, dict[Lang, str]] = {
         "en": "Sorry, that link points to a fact I don't have (any more). Just send me your question; /help shows what I know.",
     },
     "fact_link": {"ja": "リンク", "en": "link"},
-    "button_expired": {
-        "ja": "このボタンは期限切れです。もう一度やり直してください。",
-        "en": "This button has expired; please start again.",
-    },
     "fact_gone": {
         "ja": "その情報は削除されました。",
         "en": "That fact is no longer available.",
@@ -455,6 +451,18 @@ MESSAGES: dict[str, dict[Lang, str]] = {
     "export_synonyms_csv_caption": {
         "ja": "{synonyms}件の同義語グループ（事実のCSVとは別のファイルです）。このファイルも /import できます。",
         "en": "{synonyms} synonym groups (kept apart from the facts CSV). /import accepts this file too.",
+    },
+    "preview_expired": {
+        "ja": "このプレビューは期限切れです。/add からやり直してください。",
+        "en": "This preview has expired; send /add to start again.",
+    },
+    "button_expired": {
+        "ja": "このボタンは期限切れです。",
+        "en": "This button has expired.",
+    },
+    "store_busy": {
+        "ja": "事実テーブルが使用中です（別の変更を保存中）。何も変更していません。少ししてからもう一度お試しください。",
+        "en": "The fact table is busy (another change is being saved). Nothing was changed; please try again in a moment.",
     },
 }
 

@@ -13,6 +13,7 @@ import errno
 import json
 import os
 import sqlite3
+import threading
 import uuid
 from collections import Counter
 from collections.abc import Callable, Iterator
@@ -72,6 +73,13 @@ class BadDatabasePath(StoreError):
 
 class NotAFactbotDatabase(StoreError):
     """An SQLite file that belongs to another program; factbot refuses to change it."""
+
+
+class StoreBusy(RuntimeError):
+    """Another writer held the database for longer than the busy timeout; nothing was changed."""
+
+    def __init__(self) -> None:
+        super().__init__("the fact table is busy with another change; nothing was changed, try again")
 
 
 class FactNotFound(LookupError):
@@ -152,27 +160,36 @@ def _now() -> datetime:
 class FactStore:
     """Facts in one SQLite file (WAL mode), with an audit log of every change."""
 
-    def __init__(self, path: str | Path, create: bool = True) -> None:
+    def __init__(self, path: str | Path, create: bool = True, busy_timeout: float = 10.0) -> None:
         """Open (and on first use create) the database at `path`.
 
         New files and folders are made owner-only (0600/0700): the database holds
         user ids and questions. A file that is not factbot's is refused untouched.
+        The connection may be used from any one thread at a time (the bot makes
+        every store call on one worker thread, so SQLite never blocks its event loop).
 
         :param path: a file path, or ``":memory:"`` for a throwaway store.
         :param create: False to refuse a path where no database exists yet.
+        :param busy_timeout: seconds a write waits for another writer (the CLI
+            importing while the bot runs) before giving up with `StoreBusy`.
+            Readers never wait: in WAL mode they see the last committed state.
         :raises StoreError: with a one-line cause and hint when the file cannot be used.
         """
         self.path = str(path)
         self._listeners: list[ChangeListener] = []
         self._synonym_listeners: list[SynonymListener] = []
-        self._data_version, self._audit_seen = -1, 0
+        self._data_version, self._audit_seen = -1, -1  # -1: no audit table yet
+        self._read_conn: sqlite3.Connection | None = None
+        self._own_audit: list[tuple[int, int]] = []
+        """Audit id ranges (first, last] this connection wrote since `sync` last looked: not news to it."""
+        self._own_lock = threading.Lock()
         try:
             with _owner_only():
-                self._open(create)
+                self._open(create, busy_timeout)
         except (sqlite3.Error, OSError) as error:
             raise explain_error(error, self.path) from None
 
-    def _open(self, create: bool) -> None:
+    def _open(self, create: bool, busy_timeout: float) -> None:
         if self.path != ":memory:":
             file = Path(self.path)
             if not self.path.strip():
@@ -183,9 +200,7 @@ class FactStore:
                 if not create:
                     raise StoreError(f"there is no database at {file}; check --db or FACTBOT_DB")
                 file.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        # timeout: wait for another process's write (the CLI importing while the
-        # bot runs) instead of failing at once with "database is locked".
-        conn = sqlite3.connect(self.path, timeout=10, check_same_thread=False)
+        conn = sqlite3.connect(self.path, timeout=busy_timeout, check_same_thread=False)
         self.db = Database(conn)
         self.reports_version = 0
         """Goes up with every change to the open reports in this process (for caching their grouping)."""
@@ -194,8 +209,8 @@ class FactStore:
             if self.path != ":memory:":
                 self.db.enable_wal()
             self._create_schema()
+            self._audit_seen = self._max_audit_id()
             self._data_version = self._read_data_version()
-            self._audit_seen = self.db.execute("select coalesce(max(id), 0) from audit").fetchone()[0]
         except BaseException:
             conn.close()
             raise
@@ -226,6 +241,8 @@ class FactStore:
         )
 
     def close(self) -> None:
+        if self._read_conn is not None:
+            self._read_conn.close()
         self.db.close()
 
     # -- schema ---------------------------------------------------------------
@@ -284,6 +301,12 @@ class FactStore:
                 pk="id",
                 if_not_exists=True,
             )
+            self.db["bot_state"].create(
+                {"kind": str, "key": str, "value": str},
+                pk=("kind", "key"),
+                not_null={"value"},
+                if_not_exists=True,
+            )
             self.db["audit"].create_index(["actor", "id"], if_not_exists=True)
             self.db["audit"].create_index(["fact_id", "id"], if_not_exists=True)
             self._create_questions_schema()
@@ -297,18 +320,29 @@ class FactStore:
         if self.db.conn.in_transaction:  # nested: part of the caller's transaction
             yield
             return
-        self.db.conn.execute("BEGIN IMMEDIATE")
-        # Nobody else committed since `sync` last looked, and nobody can until this
-        # commits: the audit rows up to the end of it are all seen.
-        caught_up = self._read_data_version() == self._data_version
+        try:
+            self.db.conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as error:
+            if "locked" in str(error) or "busy" in str(error):
+                raise StoreBusy() from error
+            raise
+        # Until this commits, every audit row after `first` is this write's (none while the schema is made).
+        first = self._max_audit_id() if self._audit_seen >= 0 else 0
         try:
             yield
+            own = (first, self._max_audit_id() if self._audit_seen >= 0 else 0)
+            with self._own_lock:
+                self._own_audit.append(own)
+            try:
+                self.db.conn.commit()
+            except BaseException:
+                with self._own_lock:
+                    self._own_audit.remove(own)
+                raise
         except BaseException:
-            self.db.conn.rollback()
+            if self.db.conn.in_transaction:
+                self.db.conn.rollback()
             raise
-        self.db.conn.commit()
-        if caught_up:
-            self._audit_seen = self.db.execute("select coalesce(max(id), 0) from audit").fetchone()[0]
 
     # -- listeners --------------------------------------------------------------
 
@@ -324,45 +358,78 @@ class FactStore:
         """Tell listeners about changes other connections committed since this one last looked.
 
         Another bot process, the CLI or a script may change the file; this is
-        what keeps a running bot's matcher in step with them. When nothing changed
-        it costs one ``PRAGMA data_version`` (which moves only for other
-        connections' commits). Each fact changed since is reported once, as
+        what keeps a running bot's matcher in step with them. It reads through a
+        connection of its own, so it never waits for a writer (WAL) nor for the
+        thread that makes this store's writes; when nothing changed it costs one
+        ``PRAGMA data_version``. Each fact changed since is reported once, as
         (its state before the last of those changes, its state now), and the
-        synonym listeners hear once if any group changed; this connection's own
-        changes may be reported again, which listeners take as a no-op. Returns
-        how many facts were reported.
+        synonym listeners hear once if any group changed; this store's own
+        changes were reported as they happened and are skipped. Returns how many
+        facts were reported. Call it from one thread at a time.
         """
-        version = self._read_data_version()
+        reader = self._reader()
+        version = reader.execute("pragma data_version").fetchone()[0]
         if version == self._data_version:
             return 0
         self._data_version = version
+        with self._own_lock:
+            own = list(self._own_audit)
+        skip = "".join(" and not (id > ? and id <= ?)" for _ in own)
+        rows = reader.execute(
+            f"select id, kind, fact_id, before from audit where id > ?{skip} order by id",
+            [self._audit_seen, *[bound for pair in own for bound in pair]],
+        ).fetchall()
+        newest = max([self._audit_seen, *(last for _, last in own), *(row["id"] for row in rows)])
         last_before: dict[int, str | None] = {}
         synonyms_changed = False
-        for row in self.db.query(
-            "select id, kind, fact_id, before from audit where id > ? order by id", [self._audit_seen]
-        ):
+        for row in rows:
             if row["kind"] == SYNONYMS:
                 synonyms_changed = True
             else:
                 last_before[row["fact_id"]] = row["before"]
-            self._audit_seen = row["id"]
-        changes = [
-            (Fact.model_validate_json(before) if before else None, self._live(fact_id))
-            for fact_id, before in last_before.items()
-        ]
-        changes = [(before, after) for before, after in changes if before is not None or after is not None]
-        self._notify(changes, synonyms_changed=synonyms_changed)
+        self._audit_seen = newest
+        with self._own_lock:
+            self._own_audit = [pair for pair in self._own_audit if pair[1] > newest]
+        changes = []
+        for fact_id, before in last_before.items():
+            found = reader.execute("select * from facts where id = ? and deleted_at is null", [fact_id]).fetchone()
+            after = _fact(dict(found)) if found is not None else None
+            if before is not None or after is not None:
+                changes.append((Fact.model_validate_json(before) if before else None, after))
+        groups = None
+        if synonyms_changed:
+            rows = reader.execute("select * from synonyms where deleted_at is null order by id").fetchall()
+            groups = [_synonym_group(dict(row)) for row in rows]
+        self._notify(changes, synonyms_changed=synonyms_changed, groups=groups)
         return len(changes)
 
-    def _read_data_version(self) -> int:
-        return self.db.execute("pragma data_version").fetchone()[0]
+    def _reader(self) -> sqlite3.Connection:
+        """The connection `sync` reads through (an in-memory store has only the one)."""
+        if self.path == ":memory:":
+            self.db.conn.row_factory = sqlite3.Row
+            return self.db.conn
+        if self._read_conn is None:
+            self._read_conn = sqlite3.connect(self.path, timeout=1, check_same_thread=False)
+            self._read_conn.row_factory = sqlite3.Row
+        return self._read_conn
 
-    def _notify(self, changes: list[tuple[Fact | None, Fact | None]], synonyms_changed: bool = False) -> None:
+    def _read_data_version(self) -> int:
+        return self._reader().execute("pragma data_version").fetchone()[0]
+
+    def _max_audit_id(self) -> int:
+        return self.db.execute("select coalesce(max(id), 0) from audit").fetchone()[0]
+
+    def _notify(
+        self,
+        changes: list[tuple[Fact | None, Fact | None]],
+        synonyms_changed: bool = False,
+        groups: list[SynonymGroup] | None = None,
+    ) -> None:
         for before, after in changes:
             for listener in self._listeners:
                 listener(before, after)
         if synonyms_changed and self._synonym_listeners:
-            groups = self.synonym_groups()
+            groups = self.synonym_groups() if groups is None else groups
             for synonym_listener in self._synonym_listeners:
                 synonym_listener(groups)
 
@@ -821,6 +888,21 @@ class FactStore:
                 if owner.setdefault(key, group.id) != group.id:
                     restored = {entry.fact_id for entry in entries if entry.kind == SYNONYMS}
                     raise UndoConflict(group.id if group.id in restored else owner[key], SYNONYMS)
+
+    # -- the bot's own state --------------------------------------------------------------
+
+    def load_state(self, kind: str) -> dict[str, str]:
+        """Every saved value of one kind (e.g. an admin's /add draft), by key, as it was saved."""
+        rows = self.db.execute("select key, value from bot_state where kind = ?", [kind]).fetchall()
+        return {key: value for key, value in rows}
+
+    def save_state(self, kind: str, key: str, value: str | None) -> None:
+        """Keep `value` (text, e.g. JSON) under `kind` and `key`, so it survives a restart; None forgets it."""
+        with self._write():
+            if value is None:
+                self.db.execute("delete from bot_state where kind = ? and key = ?", [kind, key])
+            else:
+                self.db["bot_state"].insert({"kind": kind, "key": key, "value": value}, replace=True)
 
     # -- feedback -------------------------------------------------------------------
 

@@ -8,6 +8,7 @@ command, never the message text). /add is in `admin_add`, /import in
 
 from __future__ import annotations
 
+import asyncio
 import functools
 import logging
 import re
@@ -44,6 +45,7 @@ from facts.links import fact_link
 from facts.messages import message
 from facts.render import escape, fact_html
 from facts.store import SYNONYMS, FactNotFound, UndoConflict
+from handlers.buttons import ID
 from handlers.context import FactbotContext, user_lang
 from handlers.user import NO_PREVIEW
 
@@ -150,7 +152,7 @@ async def edit_fact(update: Update, context: FactbotContext) -> None:
     lang = admin_lang(update)
     try:
         edit = parse_edit(command_text(update))
-        before, after = context.store.update(edit.fact_id, {edit.field: edit.value}, actor(update))
+        before, after = await context.in_store(context.store.update, edit.fact_id, {edit.field: edit.value}, actor(update))
     except (CurationError, ValidationError, FactNotFound) as error:
         await reply_problem(update, lang, error)
         return
@@ -164,7 +166,7 @@ async def edit_fact(update: Update, context: FactbotContext) -> None:
 async def _fact_or_say(update: Update, context: FactbotContext, command: str, lang: Lang) -> Any:
     """The fact whose id follows the command, or None after telling the admin why not."""
     try:
-        return context.store.get(parse_id(command_text(update), command))
+        return await context.in_store(context.store.get, parse_id(command_text(update), command))
     except (CurationError, FactNotFound) as error:
         await reply_problem(update, lang, error)
     return None
@@ -197,7 +199,7 @@ async def confirm_delete(update: Update, context: FactbotContext) -> None:
     await query.answer()
     if choice == "yes":
         try:
-            context.store.delete(fact_id, actor(update))
+            await context.in_store(context.store.delete, fact_id, actor(update))
         except FactNotFound:  # deleted meanwhile (the button was pressed twice)
             await query.edit_message_text(message("fact_not_found", lang, id=fact_id))
             return
@@ -212,7 +214,7 @@ async def restore_fact(update: Update, context: FactbotContext) -> None:
     lang = admin_lang(update)
     try:
         fact_id = parse_id(command_text(update), "restore")
-        fact = context.store.restore(fact_id, actor(update))
+        fact = await context.in_store(context.store.restore, fact_id, actor(update))
     except (CurationError, FactNotFound) as error:
         await reply_problem(update, lang, error)
         return
@@ -232,7 +234,7 @@ async def list_facts(update: Update, context: FactbotContext) -> None:
     searches[token] = query
     for old in sorted(searches)[:-MAX_SEARCHES]:
         del searches[old]
-    text, buttons = _facts_page(context, query, token, 1, lang)
+    text, buttons = await _facts_page(context, query, token, 1, lang)
     await reply_html(update, text, reply_markup=buttons)
 
 
@@ -247,14 +249,15 @@ async def turn_facts_page(update: Update, context: FactbotContext) -> None:
         await query.answer(message("list_expired", lang), show_alert=True)
         return
     await query.answer()
-    text, buttons = _facts_page(context, searches[int(token)], int(token), int(number), lang)
+    text, buttons = await _facts_page(context, searches[int(token)], int(token), int(number), lang)
     await query.edit_message_text(text, parse_mode="HTML", reply_markup=buttons, link_preview_options=NO_PREVIEW)
 
 
-def _facts_page(
+async def _facts_page(
     context: FactbotContext, query: str, token: int, number: int, lang: Lang
 ) -> tuple[str, InlineKeyboardMarkup | None]:
-    page = paginate(search_facts(context.store.all(), query), number)
+    store = context.store
+    page = await context.in_store(lambda: paginate(search_facts(store.all(), query), number))
     buttons = []
     if page.has_prev:
         buttons.append(
@@ -274,7 +277,7 @@ async def show_fact(update: Update, context: FactbotContext) -> None:
     fact = await _fact_or_say(update, context, "fact", lang)
     if fact is None:
         return
-    history = history_items(context.store.history(fact.id, limit=FACT_HISTORY_LIMIT))
+    history = history_items(await context.in_store(context.store.history, fact.id, limit=FACT_HISTORY_LIMIT))
     link = fact_link(context.bot.username, fact.id) if context.bot.username else None
     await reply_html(update, fact_detail_html(fact, history, lang, link))
 
@@ -289,10 +292,10 @@ async def show_history(update: Update, context: FactbotContext) -> None:
     except CurationError as error:
         await reply_problem(update, lang, error)
         return
-    if fact_id is not None and not context.store.was_stored(fact_id):
+    if fact_id is not None and not await context.in_store(context.store.was_stored, fact_id):
         await update.effective_message.reply_text(message("no_such_fact", lang, id=fact_id))
         return
-    entries = context.store.history(fact_id, limit=HISTORY_LIMIT)
+    entries = await context.in_store(context.store.history, fact_id, limit=HISTORY_LIMIT)
     await reply_html(update, history_html(history_items(entries), lang))
 
 
@@ -301,7 +304,7 @@ async def undo_last(update: Update, context: FactbotContext) -> None:
     """Revert the calling admin's own last change."""
     lang = admin_lang(update)
     try:
-        entries = context.store.undo_last(actor(update))
+        entries = await context.in_store(context.store.undo_last, actor(update))
     except UndoConflict as error:
         conflict = "undo_conflict_synonyms" if error.kind == SYNONYMS else "undo_conflict"
         await update.effective_message.reply_text(message(conflict, lang, id=error.fact_id))
@@ -323,17 +326,16 @@ async def export_facts(update: Update, context: FactbotContext) -> None:
     """
     lang = admin_lang(update)
     file_format = "csv" if command_text(update).lower() == "csv" else "json"
-    facts = context.store.all()
-    synonyms = [group.terms for group in context.store.synonym_groups()]
+    facts = await context.in_store(context.store.all)
+    synonyms = [group.terms for group in await context.in_store(context.store.synonym_groups)]
     name = f"facts-{datetime.now(UTC).strftime('%Y%m%d-%H%M%S')}.{file_format}"
     caption = (
         message("export_caption", lang, count=len(facts))
         if file_format == "csv"
         else message("export_caption_synonyms", lang, count=len(facts), synonyms=len(synonyms))
     )
-    await update.effective_message.reply_document(
-        document=write_fact_file(facts, synonyms, file_format).encode("utf-8"), filename=name, caption=caption
-    )
+    content = await asyncio.to_thread(write_fact_file, facts, synonyms, file_format)
+    await update.effective_message.reply_document(document=content.encode("utf-8"), filename=name, caption=caption)
     if file_format == "csv":
         await update.effective_message.reply_document(
             document=write_synonyms_csv(synonyms).encode("utf-8"),
@@ -352,10 +354,10 @@ def register(app: Application) -> None:
     """Add the admin commands (each refuses non-admins itself), after the admin conversations."""
     app.add_handler(CommandHandler("edit", edit_fact))
     app.add_handler(CommandHandler("delete", ask_to_delete))
-    app.add_handler(CallbackQueryHandler(confirm_delete, pattern=rf"^{DELETE_PREFIX}(yes|no):\d+$"))
+    app.add_handler(CallbackQueryHandler(confirm_delete, pattern=rf"^{DELETE_PREFIX}(yes|no):{ID}$"))
     app.add_handler(CommandHandler("restore", restore_fact))
     app.add_handler(CommandHandler("facts", list_facts))
-    app.add_handler(CallbackQueryHandler(turn_facts_page, pattern=rf"^{FACTS_PREFIX}\d+:\d+$"))
+    app.add_handler(CallbackQueryHandler(turn_facts_page, pattern=rf"^{FACTS_PREFIX}[0-9]{{1,6}}:[0-9]{{1,6}}$"))
     app.add_handler(CommandHandler("fact", show_fact))
     app.add_handler(CommandHandler("history", show_history))
     app.add_handler(CommandHandler("undo", undo_last))

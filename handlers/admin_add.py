@@ -20,6 +20,7 @@ from telegram.ext import (
     MessageHandler,
     filters,
 )
+from telegram.error import BadRequest
 from telegram.warnings import PTBUserWarning
 
 from facts.answers import Answer
@@ -47,6 +48,7 @@ from handlers.admin import (
     reply_html,
     reply_problem,
 )
+from handlers.buttons import expired_button, remove_keyboard
 from handlers.context import FactbotContext, user_lang
 from handlers.user import NO_PREVIEW
 
@@ -74,7 +76,8 @@ async def start_add_for_question(update: Update, context: FactbotContext) -> int
     query = update.callback_query
     lang = user_lang(update)
     action = parse_action(query.data)
-    entry = find_entry(open_entries(context.store), action.ref) if action is not None else None
+    entries = await context.in_store(open_entries, context.store) if action is not None else []
+    entry = find_entry(entries, action.ref) if action is not None else None
     if entry is None:
         await query.answer(message("unanswered_gone", lang), show_alert=True)
         return ConversationHandler.END
@@ -95,7 +98,7 @@ async def _add_in_one_line(update: Update, context: FactbotContext, line: str, l
         if isinstance(error, ValidationError):
             await update.effective_message.reply_text(message("add_usage", lang))
         return
-    fact = context.store.add(data, actor(update))
+    fact = await context.in_store(context.store.add, data, actor(update))
     saved = escape(message("saved", lang, id=fact.id))
     await reply_html(update, f"{saved}\n\n{fact_html(fact, fact.lang)}")
 
@@ -134,16 +137,23 @@ async def _remove_lang_buttons(update: Update, context: FactbotContext) -> None:
     """Take the language buttons off screen once the language was chosen another way."""
     message_id = context.user_data["add"].pop("lang_message", None)
     if message_id is not None:
-        await context.bot.edit_message_reply_markup(update.effective_chat.id, message_id, reply_markup=None)
+        try:
+            await context.bot.edit_message_reply_markup(update.effective_chat.id, message_id, reply_markup=None)
+        except BadRequest:  # already gone, or too old to edit: nothing left to press
+            pass
 
 
 async def choose_lang(update: Update, context: FactbotContext) -> int:
-    """The fact's language, from its button."""
+    """The fact's language, from its button (a button from an earlier step or draft has expired)."""
     query = update.callback_query
+    state = context.user_data.get("add")
+    if state is None or GUIDED_STEPS[state["step"]].field != "lang":
+        await expired_button(update, context)
+        return STEP if state is not None else ConversationHandler.END
     await query.answer()
-    await query.edit_message_reply_markup(reply_markup=None)
-    context.user_data["add"].pop("lang_message", None)
-    context.user_data["add"]["draft"]["lang"] = (query.data or "").removeprefix(LANG_PREFIX)
+    await remove_keyboard(query)
+    state.pop("lang_message", None)
+    state["draft"]["lang"] = (query.data or "").removeprefix(LANG_PREFIX)
     return await _next(update, context)
 
 
@@ -197,16 +207,26 @@ async def _ask(update: Update, context: FactbotContext) -> None:
 async def save_draft(update: Update, context: FactbotContext) -> int:
     """Save the previewed fact."""
     query = update.callback_query
-    state = context.user_data.pop("add")
+    state = context.user_data.get("add")
+    if state is None:
+        await expired_button(update, context)
+        return ConversationHandler.END
+    # The draft is dropped only once saved: if the table is busy, Save can be pressed again.
+    fact = await context.in_store(context.store.add, FactData.model_validate(state["draft"]), actor(update))
+    del context.user_data["add"]
     await query.answer()
-    await query.edit_message_reply_markup(reply_markup=None)
-    fact = context.store.add(FactData.model_validate(state["draft"]), actor(update))
+    await remove_keyboard(query)
     if "resolves" in state:  # started from /unanswered: that entry is answered now
-        entry = find_entry(open_entries(context.store), state["resolves"])
-        if entry is not None:
-            context.store.mark_handled(list(entry.refs))
+        await context.in_store(_resolve_entry, context, state["resolves"])
     await _say(update, message("saved", state["lang"], id=fact.id))
     return ConversationHandler.END
+
+
+def _resolve_entry(context: FactbotContext, key: str) -> None:
+    """Mark the /unanswered entry the new fact answers as handled (on the store's thread)."""
+    entry = find_entry(open_entries(context.store), key)
+    if entry is not None:
+        context.store.mark_handled(list(entry.refs))
 
 
 async def remind_buttons(update: Update, context: FactbotContext) -> int:
@@ -221,7 +241,7 @@ async def cancel_add(update: Update, context: FactbotContext) -> int:
     lang = state["lang"] if state else admin_lang(update)
     if update.callback_query is not None:
         await update.callback_query.answer()
-        await update.callback_query.edit_message_reply_markup(reply_markup=None)
+        await remove_keyboard(update.callback_query)
     await _say(update, message("cancelled", lang))
     return ConversationHandler.END
 
@@ -257,6 +277,7 @@ def conversation() -> ConversationHandler:
             fallbacks=[CommandHandler("cancel", cancel_add)],
             allow_reentry=True,
             name="add",
+            persistent=True,  # a restart mid-/add loses nothing the admin typed
         )
 
 

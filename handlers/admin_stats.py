@@ -23,8 +23,8 @@ async def send_stats(update: Update, context: FactbotContext) -> None:
     """Send the chart of the last 30 days with the summary as its caption."""
     lang = admin_lang(update)
     today = utc_now().date()
-    rows = context.store.questions_since(window_start(today, STATS_DAYS))
-    facts = {fact.id: fact for fact in context.matcher.facts() if fact.id is not None}
+    rows = await context.in_store(context.store.questions_since, window_start(today, STATS_DAYS))
+    facts = {fact.id: fact for fact in await context.in_matcher(context.matcher.facts) if fact.id is not None}
     stats = compute_stats(rows, facts, today)
     caption = fit([escape(line) for line in summary_lines(stats, lang)], lang, limit=CAPTION_LIMIT - 60)
     from facts.chart import stats_png  # matplotlib: loaded on the first /stats, not at every start

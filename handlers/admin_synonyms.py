@@ -32,7 +32,7 @@ SYNONYM_COMMANDS = {
 async def list_synonyms(update: Update, context: FactbotContext) -> None:
     """List the synonym groups, or those with a term containing the text: `/synonyms [text]`."""
     query = command_text(update)
-    groups = search_groups(context.store.synonym_groups(), query)
+    groups = search_groups(await context.in_store(context.store.synonym_groups), query)
     await reply_html(update, synonyms_html(groups, query, user_lang(update)))
 
 
@@ -44,9 +44,9 @@ async def change_synonyms(update: Update, context: FactbotContext) -> None:
     try:
         command = parse_synonym_command(command_text(update))
         if command.action == "add":
-            change = context.store.add_synonyms(list(command.terms), actor(update))
+            change = await context.in_store(context.store.add_synonyms, list(command.terms), actor(update))
         else:
-            change = context.store.delete_synonym(command.target, actor(update))
+            change = await context.in_store(context.store.delete_synonym, command.target, actor(update))
     except SynonymUsage:
         await reply(message("synonyms_usage", lang))
         return

@@ -40,7 +40,7 @@ async def list_unanswered(update: Update, context: FactbotContext) -> None:
     if text and not (text.isascii() and text.isdigit() and len(text) <= 6):
         await update.effective_message.reply_text(message("unanswered_usage", lang))
         return
-    page_text, buttons = _page(context, int(text or 1), lang)
+    page_text, buttons = await _page(context, int(text or 1), lang)
     await reply_html(update, page_text, reply_markup=buttons)
 
 
@@ -57,30 +57,32 @@ async def press_button(update: Update, context: FactbotContext) -> None:
         await query.answer()
         await _show(update, context, "", action.page, lang)
         return
-    entry = find_entry(open_entries(context.store), action.ref)
+    entry = find_entry(await context.in_store(open_entries, context.store), action.ref)
     if entry is None:
         await query.answer(message("unanswered_gone", lang), show_alert=True)
         await _show(update, context, "", 1, lang)
         return
     question = clip(entry.question, 100)
     if action.kind == "dismiss":
-        context.store.mark_handled(list(entry.refs))
+        await context.in_store(context.store.mark_handled, list(entry.refs))
         done = message("dismissed", lang, question=question)
     else:
         try:
-            fact, added = add_as_alias(context.store, action.fact_id, entry.question, actor(update))
+            fact, added = await context.in_store(
+                add_as_alias, context.store, action.fact_id, entry.question, actor(update)
+            )
         except (ValidationError, FactNotFound) as error:
             await query.answer()
             await reply_problem(update, lang, error)
             return
-        context.store.mark_handled(list(entry.refs))
+        await context.in_store(context.store.mark_handled, list(entry.refs))
         done = message("alias_added" if added else "alias_already", lang, question=question, id=fact.id)
     await query.answer(clip(done, 190))
     await _show(update, context, f"✓ {escape(done)}\n\n", 1, lang)
 
 
 async def _show(update: Update, context: FactbotContext, before: str, number: int, lang: Lang) -> None:
-    text, buttons = _page(context, number, lang)
+    text, buttons = await _page(context, number, lang)
     try:
         await update.callback_query.edit_message_text(
             before + text, parse_mode="HTML", reply_markup=buttons, link_preview_options=NO_PREVIEW
@@ -90,14 +92,14 @@ async def _show(update: Update, context: FactbotContext, before: str, number: in
             raise
 
 
-def _page(context: FactbotContext, number: int, lang: Lang) -> tuple[str, InlineKeyboardMarkup | None]:
-    entries = open_entries(context.store)
+async def _page(context: FactbotContext, number: int, lang: Lang) -> tuple[str, InlineKeyboardMarkup | None]:
+    entries = await context.in_store(open_entries, context.store)
     if not entries:
         name = "unanswered_none" if context.questions.keeps_text else "unanswered_no_text"
         return escape(message(name, lang)), None
     page = paginate(entries, number, size=1)
     [entry] = page.items
-    closest = closest_facts(entry, context.matcher)
+    closest = await context.in_matcher(closest_facts, entry, context.matcher)
     ref = entry.refs[-1]
     rows = []
     if closest:

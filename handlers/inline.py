@@ -33,11 +33,11 @@ async def answer_inline_query(update: Update, context: FactbotContext) -> None:
     query = update.inline_query
     lang = preferred_lang(query.query, query.from_user.language_code if query.from_user else None)
     most_asked = (
-        context.store.most_asked_facts(utc_now() - timedelta(days=POPULAR_DAYS), MAX_RESULTS)
+        await context.in_store(context.store.most_asked_facts, utc_now() - timedelta(days=POPULAR_DAYS), MAX_RESULTS)
         if not query.query.strip()
         else []
     )
-    cards = inline_cards(query.query, context.matcher, most_asked, lang)
+    cards = await context.in_matcher(inline_cards, query.query, context.matcher, most_asked, lang)
     # is_personal: the language (and so the cards) can follow the asker's Telegram setting.
     await query.answer([_result(card) for card in cards], cache_time=CACHE_SECONDS, is_personal=True)
 

@@ -37,9 +37,9 @@ async def set_notify(update: Update, context: FactbotContext) -> None:
     """`/notify off` stops the digest, `/notify on` starts it again, `/notify` says which it is."""
     lang = admin_lang(update)
     choice = command_text(update).lower()
-    prefs = prefs_for(context.store, update.effective_user.id)
+    prefs = await context.in_store(prefs_for, context.store, update.effective_user.id)
     if choice in ("on", "off"):
-        context.store.save_admin_prefs(replace(prefs, notify=choice == "on"))
+        await context.in_store(context.store.save_admin_prefs, replace(prefs, notify=choice == "on"))
         await update.effective_message.reply_text(message(f"notify_{choice}", lang))
     elif not choice:
         await update.effective_message.reply_text(message("notify_status_on" if prefs.notify else "notify_status_off", lang))
@@ -55,9 +55,9 @@ async def remember_admin_lang(update: Update, context: FactbotContext) -> None:
     lang = client_lang(user.language_code)
     known: dict[int, str] = context.bot_data.setdefault("admin_langs", {})
     if known.get(user.id) != lang:
-        prefs = prefs_for(context.store, user.id)
+        prefs = await context.in_store(prefs_for, context.store, user.id)
         if prefs.lang != lang:
-            context.store.save_admin_prefs(replace(prefs, lang=lang))
+            await context.in_store(context.store.save_admin_prefs, replace(prefs, lang=lang))
         known[user.id] = lang
 
 
@@ -65,8 +65,8 @@ async def send_digests(context: FactbotContext) -> None:
     """Send each admin who wants it what went wrong since their last digest (at most hourly)."""
     now = utc_now()
     for admin_id in sorted(context.admins):
-        prefs = prefs_for(context.store, admin_id)
-        digest = digest_for(context.store, prefs, now)
+        prefs = await context.in_store(prefs_for, context.store, admin_id)
+        digest = await context.in_store(digest_for, context.store, prefs, now)
         if digest is None:
             continue
         lang: Lang = "ja" if prefs.lang == "ja" else "en"
@@ -79,19 +79,20 @@ async def send_digests(context: FactbotContext) -> None:
         except TelegramError as error:  # blocked, chat not found, network: nothing is lost, try next time
             log.warning("could not send the digest to admin %s: %s", admin_id, error)
             continue
-        context.store.save_admin_prefs(digest.sent(prefs, now))
+        await context.in_store(context.store.save_admin_prefs, digest.sent(prefs, now))
 
 
 async def prune_questions(context: FactbotContext) -> None:
     """Delete logged questions past FACTBOT_KEEP_QUESTIONS_DAYS."""
-    gone = context.questions.prune()
+    gone = await context.in_store(context.questions.prune)
     if gone:
         log.info("questions log: pruned %d old rows", gone)
 
 
 def register(app: Application) -> None:
     """Add /notify, the language note (before every other handler), and the repeating jobs."""
-    app.add_handler(TypeHandler(Update, remember_admin_lang), group=-1)
+    # Its own group: a group runs only its first matching handler, and the button guard is in -1.
+    app.add_handler(TypeHandler(Update, remember_admin_lang), group=-2)
     app.add_handler(CommandHandler("notify", set_notify))
     for admin_id in app.bot_data.get("admins", ()):  # a new admin hears about what happens from now on
         prefs_for(app.bot_data["store"], admin_id)

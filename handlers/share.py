@@ -16,11 +16,11 @@ async def open_fact_link(update: Update, context: FactbotContext) -> None:
     """Answer `/start fact_<ID>` with that fact, its "also reported" and its buttons."""
     lang = user_lang(update)
     fact_id = parse_fact_payload(" ".join(context.args or []))
-    fact = context.matcher.fact(fact_id) if fact_id is not None else None
+    fact = await context.in_matcher(context.matcher.fact, fact_id) if fact_id is not None else None
     if fact is None:
         await update.effective_message.reply_text(message("link_unknown", lang))
         return
-    await reply_answer(update.effective_message, answer_linked(fact, context.matcher, lang))
+    await reply_answer(update.effective_message, await context.in_matcher(answer_linked, fact, context.matcher, lang))
 
 
 def register(app: Application) -> None:

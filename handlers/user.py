@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import logging
 import re
 
 from telegram import (
@@ -12,7 +14,6 @@ from telegram import (
     Message,
     Update,
 )
-from telegram.error import BadRequest
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
 from facts.answers import Answer, answer_fact, answer_question, overview
@@ -21,7 +22,12 @@ from facts.links import share_query
 from facts.model import Fact
 from facts.messages import message
 from facts.render import answer_html, overview_html
+from facts.store import StoreBusy
+from handlers.buttons import callback_id, expired_button, id_pattern, remove_keyboard
 from handlers.context import FactbotContext, user_lang
+from handlers.workers import Workers
+
+log = logging.getLogger(__name__)
 
 USER_COMMANDS = {
     "start": {"en": "What I know and how to ask", "ja": "このボットについて"},
@@ -44,7 +50,7 @@ async def send_help(update: Update, context: FactbotContext) -> None:
     lang = user_lang(update)
     commands = [f"/{name} — {texts[lang]}" for name, texts in USER_COMMANDS.items() if name != "start"]
     await update.effective_message.reply_html(
-        overview_html(overview(context.matcher, lang), lang, commands), link_preview_options=NO_PREVIEW
+        overview_html(await context.in_matcher(overview, context.matcher, lang), lang, commands), link_preview_options=NO_PREVIEW
     )
 
 
@@ -52,9 +58,9 @@ async def answer_text_question(update: Update, context: FactbotContext) -> None:
     """Answer a text message as a question."""
     message_ = update.effective_message
     question = _strip_mention(message_.text or "", context.bot.username)
-    answer = answer_question(question, context.matcher, user_lang(update, question))
-    _log(update, context, answer)
+    answer = await context.in_matcher(answer_question, question, context.matcher, user_lang(update, question))
     await reply_answer(message_, answer)
+    _log(update, context, answer)
 
 
 async def ask_command(update: Update, context: FactbotContext) -> None:
@@ -64,32 +70,24 @@ async def ask_command(update: Update, context: FactbotContext) -> None:
     if not question.strip():
         await send_help(update, context)
         return
-    answer = answer_question(question, context.matcher, lang)
-    _log(update, context, answer)
+    answer = await context.in_matcher(answer_question, question, context.matcher, lang)
     await reply_answer(update.effective_message, answer)
+    _log(update, context, answer)
 
 
 async def answer_suggestion(update: Update, context: FactbotContext) -> None:
     """Answer the suggested question the user pressed."""
     query = update.callback_query
-    fact = context.matcher.fact(_callback_id(query.data, ASK_PREFIX))
-    lang = user_lang(update, query.message.text if query.message else "")
+    fact = context.matcher.fact(callback_id(query.data, ASK_PREFIX))
+    if not isinstance(query.message, Message):  # too old for Telegram to show us: nowhere to answer
+        await expired_button(update, context)
+        return
+    lang = user_lang(update, query.message.text or "")
     if fact is None:
         await query.answer(message("fact_gone", lang), show_alert=True)
         return
     await query.answer()
-    await reply_answer(query.message, answer_fact(fact, context.matcher, lang))
-
-
-async def expire_button(update: Update, context: FactbotContext) -> None:
-    """A press no handler took (an old preview, a finished conversation, forged data): say so and clear it."""
-    query = update.callback_query
-    await query.answer(message("button_expired", user_lang(update)), show_alert=True)
-    if isinstance(query.message, Message):
-        try:
-            await query.edit_message_reply_markup(reply_markup=None)
-        except BadRequest:  # already without buttons, or too old to edit: nothing left to clear
-            pass
+    await reply_answer(query.message, await context.in_matcher(answer_fact, fact, context.matcher, lang))
 
 
 async def ask_for_text(update: Update, context: FactbotContext) -> None:
@@ -103,10 +101,27 @@ async def unknown_command(update: Update, context: FactbotContext) -> None:
 
 
 def _log(update: Update, context: FactbotContext, answer: Answer) -> None:
-    """Put the question in the questions log (which hashes the user and may drop the text)."""
+    """Queue the answered question for the questions log (which hashes the user and may drop the text).
+
+    The answer is already sent, and the chat's next question must not wait for
+    this write (a CLI import may hold the table for seconds): it is queued on the
+    store's thread, and a table too busy to take it loses the row, not an answer.
+    """
     user = update.effective_user
     chat = update.effective_chat
-    context.questions.record(answer, user.id if user else None, chat.type if chat else "unknown")
+    workers: Workers = context.bot_data["workers"]
+    written = workers.store_later(
+        context.questions.record, answer, user.id if user else None, chat.type if chat else "unknown"
+    )
+    written.add_done_callback(_log_failure)
+
+
+def _log_failure(written: asyncio.Future[object]) -> None:
+    error = None if written.cancelled() else written.exception()
+    if isinstance(error, StoreBusy):
+        log.warning("questions log: the table was busy; one question not logged")
+    elif error is not None:
+        log.error("questions log: a question was not logged", exc_info=error)
 
 
 async def reply_answer(to: Message, answer: Answer) -> None:
@@ -151,23 +166,25 @@ def share_button(fact: Fact, lang: Lang) -> InlineKeyboardButton:
 async def record_wrong_answer(update: Update, context: FactbotContext) -> None:
     """Keep 'not what I asked' for the admins: the question asked and the fact shown."""
     query = update.callback_query
-    fact_id = _callback_id(query.data, NOT_WHAT_I_ASKED_PREFIX)
+    fact_id = callback_id(query.data, NOT_WHAT_I_ASKED_PREFIX)
+    if context.matcher.fact(fact_id) is None:  # forged, or the fact was deleted since
+        await expired_button(update, context)
+        return
     answered = query.message.reply_to_message if query.message else None
     question = asked_text(answered.text or answered.caption or "", context.bot.username) if answered else ""
     lang = user_lang(update, question)
-    context.questions.record_feedback(update.effective_user.id, question, fact_id)
+    await context.in_store(context.questions.record_feedback, update.effective_user.id, question, fact_id)
     await query.answer(message("feedback_thanks", lang))
     fact = context.matcher.fact(fact_id)  # the report is made: only Share stays under the answer
     share = InlineKeyboardMarkup.from_button(share_button(fact, lang)) if fact is not None else None
-    await query.edit_message_reply_markup(reply_markup=share)
+    if share is None:
+        await remove_keyboard(query)
+    else:
+        await query.edit_message_reply_markup(reply_markup=share)
 
 
 def _button_text(question: str, limit: int = 60) -> str:
     return question if len(question) <= limit else question[: limit - 1] + "…"
-
-
-def _callback_id(data: str | None, prefix: str) -> int:
-    return int((data or "").removeprefix(prefix))
 
 
 def asked_text(text: str, username: str | None) -> str:
@@ -224,15 +241,14 @@ def register(app: Application) -> None:
     addressed = _AddressedToBot()
     app.add_handler(CommandHandler(["start", "help"], send_help))
     app.add_handler(CommandHandler("ask", ask_command))
-    app.add_handler(CallbackQueryHandler(answer_suggestion, pattern=rf"^{ASK_PREFIX}\d+$"))
-    app.add_handler(CallbackQueryHandler(record_wrong_answer, pattern=rf"^{NOT_WHAT_I_ASKED_PREFIX}\d+$"))
+    app.add_handler(CallbackQueryHandler(answer_suggestion, pattern=id_pattern(ASK_PREFIX)))
+    app.add_handler(CallbackQueryHandler(record_wrong_answer, pattern=id_pattern(NOT_WHAT_I_ASKED_PREFIX)))
     app.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND & addressed, answer_text_question))
     # Catch-alls: registered after every other module's handlers by build_application.
 
 
 def register_fallbacks(app: Application) -> None:
-    """Replies for input no other handler took: non-text messages, unknown commands, stale buttons."""
+    """Replies for input no other handler took: non-text messages and unknown commands."""
     addressed = _AddressedToBot()
     app.add_handler(MessageHandler(NON_TEXT & filters.ChatType.PRIVATE, ask_for_text))
     app.add_handler(MessageHandler(filters.COMMAND & addressed, unknown_command))
-    app.add_handler(CallbackQueryHandler(expire_button))

@@ -104,6 +104,9 @@ class Chat:
         before = len(self.api.calls)
         payload = {"update_id": next(self._ids), **payload}
         await self.app.process_update(Update.de_json(payload, self.app.bot))
+        workers = self.app.bot_data.get("workers")
+        if workers is not None:  # what the update queued for the store (the questions log) is written too
+            await workers.store(lambda: None)
         return [Reply(call) for call in self.api.calls[before:] if call.method in ("sendMessage", "editMessageText")]
 
     def _message(self, **content: Any) -> dict[str, Any]:
@@ -152,18 +155,25 @@ class Chat:
 
     async def press(self, reply: Reply, label: str) -> list[Reply]:
         """Press the inline button labelled `label` under `reply`."""
-        data = dict(reply.buttons)[label]
+        return await self.press_data(dict(reply.buttons)[label], reply.text)
+
+    async def press_data(self, data: str, text: str = "an old message") -> list[Reply]:
+        """Press a button carrying `data` (stale, or forged: clients can send any data)."""
         bot_message = {
             "message_id": 5000,
             "date": int(time.time()),
             "chat": self.chat,
             "from": {"id": BOT_ID, "is_bot": True, "first_name": "factbot"},
-            "text": reply.text,
+            "text": text,
             "reply_to_message": self.last_message,
         }
         query = {"id": str(next(self._ids)), "from": self.user, "chat_instance": "1", "data": data,
                  "message": bot_message}
         return await self._process({"callback_query": query})
+
+    def alerts(self) -> list[str]:
+        """The texts of the bot's answers to button presses so far (empty: answered silently)."""
+        return [call.params.get("text", "") for call in self.api.sent("answerCallbackQuery")]
 
 
 @pytest.fixture

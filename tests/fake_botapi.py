@@ -9,9 +9,12 @@ from __future__ import annotations
 
 import itertools
 import json
+import random
 import re
+import socket
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from email.parser import BytesParser
 from email.policy import HTTP
@@ -19,6 +22,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qsl
 
+from telegram.error import TimedOut
 from telegram.request import BaseRequest, RequestData
 
 BOT_ID = 7000
@@ -34,7 +38,37 @@ _JSON_PARAMS = {
 
 
 class ApiRefusal(Exception):
-    """The Bot API answers this call with an error (HTTP 400), like Telegram's 'chat not found'."""
+    """The Bot API answers this call with an error: 400 like Telegram's 'chat not found', 429, 5xx."""
+
+    def __init__(self, description: str, status: int = 400, retry_after: int | None = None) -> None:
+        super().__init__(description)
+        self.status = status
+        self.retry_after = retry_after
+
+    def payload(self) -> dict[str, Any]:
+        """The JSON body Telegram sends with this error."""
+        body: dict[str, Any] = {"ok": False, "error_code": self.status, "description": str(self)}
+        if self.retry_after is not None:
+            body["parameters"] = {"retry_after": self.retry_after}
+        return body
+
+
+class DroppedConnection(Exception):
+    """The call never gets an answer: the connection is dropped (the client sees a network error)."""
+
+
+@dataclass
+class Fault:
+    """A failure to inject into the next call(s) of `method` ("*": any method but getUpdates)."""
+
+    method: str
+    status: int | None = None
+    """HTTP status to answer with; None: drop the connection without answering (a timeout)."""
+    retry_after: int | None = None
+    times: int = 1
+
+
+SENDING_METHODS = {"sendMessage", "editMessageText", "sendDocument", "editMessageReplyMarkup", "answerCallbackQuery"}
 
 
 @dataclass
@@ -54,6 +88,26 @@ class FakeBotApi:
         self.files: dict[str, bytes] = {}
         self.unknown_chats: set[int] = set()
         """Chats the bot has never seen: per-chat calls about them are refused."""
+        self.faults: list[Fault] = []
+        """Failures still to inject, first first (see `fail`)."""
+        self.outage_until = 0.0
+        """Until this `time.monotonic()`, every call fails with 502 (see `outage`)."""
+        self.polling_outage = False
+        """Whether the outage fails getUpdates too (Telegram down), or only what the bot sends."""
+        self.fault_rate = 0.0
+        """The share of sending calls that fail at random (500, 502, 429 or a dropped connection)."""
+        self._fault_rng = random.Random(0)
+        self.listeners: list[Callable[[Call], None]] = []
+        """Called with every call that Telegram accepted, as it is accepted (from the server's threads)."""
+        self.flood: FloodLimits | None = None
+        """Telegram's flood limits, enforced with 429s when set."""
+        self.refusals: list[tuple[Call, str]] = []
+        """Calls refused because of what the bot sent (bad HTML, too long…): always a bug in the bot."""
+        self.injected = 0
+        """How many calls failed on purpose (faults, outage, flood limits)."""
+        self._lock = threading.Lock()
+        self.fetched: dict[int, float] = {}
+        """When the bot first fetched each update with getUpdates (`time.monotonic()`)."""
         self._updates: list[dict[str, Any]] = []
         self._update_ids = itertools.count(1)
         self._message_ids = itertools.count(1000)
@@ -78,18 +132,49 @@ class FakeBotApi:
         self.files[file_id] = content
         return file_id
 
-    def queue_update(self, update: dict[str, Any]) -> None:
-        """Deliver `update` to the next getUpdates (for the long-polling test)."""
+    def queue_update(self, update: dict[str, Any]) -> int:
+        """Deliver `update` to the next getUpdates (for the long-polling test); returns its update_id."""
         with self._new_update:
-            self._updates.append({"update_id": next(self._update_ids), **update})
+            update_id = next(self._update_ids)
+            self._updates.append({"update_id": update_id, **update})
             self._new_update.notify_all()
+        return update_id
 
     # -- answering ---------------------------------------------------------------------
 
+    def fail(self, method: str, status: int | None = 500, retry_after: int | None = None, times: int = 1) -> None:
+        """Make the next `times` calls of `method` fail: with `status` (429 with `retry_after`), or no answer."""
+        self.faults.append(Fault(method, status, retry_after, times))
+
+    def outage(self, seconds: float, polling: bool = False) -> None:
+        """Telegram is down for `seconds` from now: every call (with `polling`, getUpdates too) gets 502."""
+        self.polling_outage = polling
+        self.outage_until = time.monotonic() + seconds
+
+    def random_faults(self, rate: float, seed: int = 0) -> None:
+        """Fail this share of sending calls at random, with 500, 502, 429 (retry_after 1) or no answer."""
+        self.fault_rate = rate
+        self._fault_rng = random.Random(seed)
+
     def handle(self, method: str, params: dict[str, Any], files: dict[str, tuple[str, bytes]] | None = None) -> Any:
-        """The `result` the real Bot API would return for this call."""
+        """The `result` the real Bot API would return for this call.
+
+        :raises ApiRefusal: for an error answer (400, 429, 5xx).
+        :raises DroppedConnection: when the call gets no answer at all.
+        """
+        if method == "getUpdates" and self.polling_outage and time.monotonic() < self.outage_until:
+            raise ApiRefusal("Bad Gateway", status=502)
         if method != "getUpdates":
-            self.calls.append(Call(method, params, files or {}))
+            with self._lock:
+                self._inject_failure(method, params)
+            call = Call(method, params, files or {})
+            problem = output_problem(method, params)
+            if problem is not None:
+                self.refusals.append((call, problem))
+                raise ApiRefusal(f"Bad Request: {problem}")
+            self.calls.append(call)
+            for listener in self.listeners:
+                listener(call)
         scope = params.get("scope")
         if isinstance(scope, dict) and scope.get("chat_id") in self.unknown_chats:
             raise ApiRefusal("Bad Request: chat not found")
@@ -118,6 +203,33 @@ class FakeBotApi:
             return self._message(params, text="edited")
         return True
 
+    def _inject_failure(self, method: str, params: dict[str, Any]) -> None:
+        if time.monotonic() < self.outage_until:
+            self.injected += 1
+            raise ApiRefusal("Bad Gateway", status=502)
+        for fault in self.faults:
+            if fault.method in (method, "*"):
+                fault.times -= 1
+                if fault.times <= 0:
+                    self.faults.remove(fault)
+                self.injected += 1
+                if fault.status is None:
+                    raise DroppedConnection(method)
+                description = "Too Many Requests: retry later" if fault.status == 429 else "Internal Server Error"
+                raise ApiRefusal(description, status=fault.status, retry_after=fault.retry_after)
+        if self.fault_rate and method in SENDING_METHODS and self._fault_rng.random() < self.fault_rate:
+            self.injected += 1
+            status = self._fault_rng.choice([500, 502, 429, None])
+            if status is None:
+                raise DroppedConnection(method)
+            raise ApiRefusal("Too Many Requests: retry after 1" if status == 429 else "Internal Server Error",
+                             status=status, retry_after=1 if status == 429 else None)
+        if self.flood is not None and method in SENDING_METHODS - {"answerCallbackQuery"}:
+            retry_after = self.flood.take(params.get("chat_id"))
+            if retry_after is not None:
+                self.injected += 1
+                raise ApiRefusal(f"Too Many Requests: retry after {retry_after}", status=429, retry_after=retry_after)
+
     def download(self, url: str) -> bytes:
         """The content of a file URL (…/file/bot<token>/<file_path>)."""
         return self.files.get(url.rsplit("/", 1)[-1], b"")
@@ -142,6 +254,9 @@ class FakeBotApi:
                 pending = [update for update in self._updates if update["update_id"] >= offset]
                 remaining = deadline - time.monotonic()
                 if pending or remaining <= 0:
+                    now = time.monotonic()
+                    for update in pending:
+                        self.fetched.setdefault(update["update_id"], now)
                     return pending
                 self._new_update.wait(remaining)
 
@@ -166,6 +281,13 @@ class OfflineRequest(BaseRequest):
         self, url: str, method: str, request_data: RequestData | None = None, **_timeouts: Any
     ) -> tuple[int, bytes]:
         if "/file/bot" in url:
+            try:
+                with self.api._lock:
+                    self.api._inject_failure("download", {})
+            except ApiRefusal as refusal:
+                return refusal.status, json.dumps(refusal.payload()).encode()
+            except DroppedConnection:
+                raise TimedOut("the fake Bot API dropped the connection") from None
             return 200, self.api.download(url)
         params = dict(request_data.parameters) if request_data else {}
         files: dict[str, tuple[str, bytes]] = {}
@@ -176,7 +298,9 @@ class OfflineRequest(BaseRequest):
         try:
             result = self.api.handle(url.rsplit("/", 1)[-1], params, files)
         except ApiRefusal as refusal:
-            return 400, json.dumps({"ok": False, "error_code": 400, "description": str(refusal)}).encode()
+            return refusal.status, json.dumps(refusal.payload()).encode()
+        except DroppedConnection:
+            raise TimedOut("the fake Bot API dropped the connection") from None
         return 200, json.dumps({"ok": True, "result": result}).encode()
 
 
@@ -209,6 +333,9 @@ class BotApiServer:
         other_token = re.compile(r"^/bot\d+:[\w-]+/\w+$")
 
         class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"  # keep-alive, like Telegram's server: no new connection per call
+            disable_nagle_algorithm = True  # headers and body go out at once, not 40 ms apart
+
             def do_POST(self) -> None:  # noqa: N802 (http.server's naming)
                 match = route.match(self.path)
                 if match is None:
@@ -223,9 +350,16 @@ class BotApiServer:
                 body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
                 params, files = _parse_body(self.headers.get("Content-Type", ""), body)
                 time.sleep(api.delays.get(method, 0.0))
-                delivered = self._reply(200, {"ok": True, "result": api.handle(method, params, files)})
-                if delivered and method != "getUpdates":
-                    api.delivered.append(Call(method, params, files))
+                try:
+                    delivered = self._reply(200, {"ok": True, "result": api.handle(method, params, files)})
+                except ApiRefusal as refusal:
+                    self._reply(refusal.status, refusal.payload())
+                except DroppedConnection:
+                    self.close_connection = True  # no answer at all: the client sees the connection drop
+                    self.connection.shutdown(socket.SHUT_RDWR)
+                else:
+                    if delivered and method != "getUpdates":
+                        api.delivered.append(Call(method, params, files))
 
             do_GET = do_POST
 
@@ -240,7 +374,7 @@ class BotApiServer:
                     self.wfile.write(data)
                     self.wfile.flush()
                 except (BrokenPipeError, ConnectionResetError):
-                    return False
+                    return False  # the bot stopped waiting (it is shutting down): nobody to answer
                 return True
 
             def log_message(self, *args: object) -> None:
@@ -267,3 +401,129 @@ def _parse_body(content_type: str, body: bytes) -> tuple[dict[str, Any], dict[st
     for name, value in fields.items():
         params[name] = json.loads(value) if name in _JSON_PARAMS else value
     return params, files
+
+
+class FloodLimits:
+    """Telegram's flood limits: about 30 messages a second overall, about 1 a second per chat.
+
+    Both are token buckets: a chat may burst a few messages, then one a second.
+    A call over either limit is refused with 429 and the seconds to wait.
+    """
+
+    def __init__(self, per_second: float = 30, per_chat_per_second: float = 1, chat_burst: int = 3) -> None:
+        self.per_second = per_second
+        self.per_chat_per_second = per_chat_per_second
+        self.chat_burst = chat_burst
+        self._overall = (float(per_second), time.monotonic())
+        self._chats: dict[str, tuple[float, float]] = {}
+        self._lock = threading.Lock()
+        self.fetched: dict[int, float] = {}
+        """When the bot first fetched each update with getUpdates (`time.monotonic()`)."""
+
+    def take(self, chat_id: object) -> int | None:
+        """Count one message to `chat_id`; None if allowed, else the seconds to wait."""
+        now = time.monotonic()
+        with self._lock:
+            overall = _refill(self._overall, self.per_second, self.per_second, now)
+            chat = _refill(self._chats.get(str(chat_id), (float(self.chat_burst), now)),
+                           self.per_chat_per_second, self.chat_burst, now)
+            if overall < 1 or chat < 1:
+                self._overall, self._chats[str(chat_id)] = (overall, now), (chat, now)
+                return 1
+            self._overall, self._chats[str(chat_id)] = (overall - 1, now), (chat - 1, now)
+            return None
+
+
+def _refill(bucket: tuple[float, float], rate: float, capacity: float, now: float) -> float:
+    tokens, then = bucket
+    return min(capacity, tokens + (now - then) * rate)
+
+
+# -- what Telegram refuses in the bot's own output ---------------------------------------------
+
+MAX_TEXT = 4096
+MAX_CAPTION = 1024
+MAX_CALLBACK_DATA = 64
+_HTML_TAGS = {"b", "strong", "i", "em", "u", "ins", "s", "strike", "del", "a", "code", "pre", "span",
+              "tg-spoiler", "blockquote", "tg-emoji"}
+
+
+def output_problem(method: str, params: dict[str, Any]) -> str | None:
+    """Why Telegram would refuse this call because of what the bot put in it, or None.
+
+    Checks what a bot can get wrong: empty or too long text, HTML that does not
+    parse (unknown tags, unbalanced tags, a bare `<` or `&`), and buttons whose
+    callback data is over 64 bytes.
+    """
+    if method in ("sendMessage", "editMessageText"):
+        text = str(params.get("text") or "")
+        problem = _text_problem(text, params.get("parse_mode"), MAX_TEXT)
+        if problem:
+            return problem
+    if method == "sendDocument" and params.get("caption"):
+        problem = _text_problem(str(params["caption"]), params.get("parse_mode"), MAX_CAPTION)
+        if problem:
+            return problem
+    if method == "answerCallbackQuery" and len(str(params.get("text") or "")) > 200:
+        return "MESSAGE_TOO_LONG"
+    markup = params.get("reply_markup")
+    if isinstance(markup, dict):
+        for row in markup.get("inline_keyboard", []):
+            for button in row:
+                if not button.get("text"):
+                    return "text buttons are unallowed in the inline keyboard"
+                if len(str(button.get("callback_data", "")).encode()) > MAX_CALLBACK_DATA:
+                    return "BUTTON_DATA_INVALID"
+    return None
+
+
+def _text_problem(text: str, parse_mode: object, limit: int) -> str | None:
+    if not text.strip():
+        return "message text is empty"
+    if parse_mode == "HTML":
+        plain, problem = _parse_html(text)
+        if problem:
+            return f"can't parse entities: {problem}"
+    else:
+        plain = text
+    if len(plain.encode("utf-16-le")) // 2 > limit:
+        return "message is too long"
+    if not plain.strip():
+        return "message text is empty"
+    return None
+
+
+def _parse_html(text: str) -> tuple[str, str | None]:
+    """The text Telegram would show for this HTML, or why it cannot parse it (Telegram's rules, simplified)."""
+    import html as html_module
+
+    open_tags: list[str] = []
+    plain: list[str] = []
+    position = 0
+    for match in re.finditer(r"<(/?)([a-zA-Z-]+)((?:\s+[^<>]*)?)>|<|&(#\d+|#x[0-9a-fA-F]+|[a-zA-Z]+);|&", text):
+        plain.append(text[position:match.start()])
+        position = match.end()
+        token = match.group(0)
+        if token == "<":
+            return "", f"unsupported start tag at byte offset {match.start()}"
+        if token == "&":
+            return "", f"unescaped & at byte offset {match.start()}"
+        if token.startswith("&"):
+            entity = html_module.unescape(token)
+            if entity == token and token not in ("&lt;", "&gt;", "&amp;", "&quot;"):
+                return "", f"unsupported entity {token}"
+            plain.append(entity)
+            continue
+        closing, name = match.group(1) == "/", match.group(2).lower()
+        if name not in _HTML_TAGS:
+            return "", f"unsupported start tag \"{name}\""
+        if closing:
+            if not open_tags or open_tags[-1] != name:
+                return "", f"unmatched end tag \"{name}\""
+            open_tags.pop()
+        else:
+            open_tags.append(name)
+    if open_tags:
+        return "", f"can't find end tag corresponding to start tag \"{open_tags[-1]}\""
+    plain.append(text[position:])
+    return "".join(plain), None

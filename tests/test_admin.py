@@ -538,3 +538,13 @@ def test_every_admin_command_is_in_the_menu_and_the_readme() -> None:
     for name in admin_menu():
         assert f"| `/{name}" in table, name
         assert f"/{name}" in section, name
+
+
+async def test_import_of_a_json_nesting_bomb_says_why_and_imports_nothing(admin: Chat, store: FactStore) -> None:
+    before = store.all()
+
+    [refused] = await admin.send_document(b"[" * 300_000 + b"]" * 300_000, "bomb.json", caption="/import")
+
+    assert refused.text.startswith("Nothing was imported.")
+    assert "JSON nested too deeply (more than 20 levels)" in refused.text
+    assert before == store.all()

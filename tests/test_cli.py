@@ -103,3 +103,15 @@ def test_run_without_token_is_one_line_not_a_traceback(tmp_path: Path) -> None:
     assert 2 == result.returncode
     assert 1 == len(result.stderr.strip().splitlines())
     assert "FACTBOT_TOKEN is not set" in result.stderr
+
+
+def test_import_of_a_json_nesting_bomb_is_one_line_and_changes_nothing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    bomb = tmp_path / "bomb.json"
+    bomb.write_bytes(b"[" * 200_000 + b"]" * 200_000)
+
+    code, out, err = run(capsys, "--db", str(tmp_path / "f.db"), "import", str(bomb))
+
+    assert 1 == code and "" == out
+    assert "JSON nested too deeply (more than 20 levels)" in err and "Traceback" not in err

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import ADMIN_ID, TOKEN, USER_ID
-from tests.fake_botapi import BotApiServer, Call, FakeBotApi
+from tests.fake_botapi import BotApiServer, Call, FakeBotApi, FloodLimits
 
 
 @pytest.fixture
@@ -53,6 +53,13 @@ def wait_for_messages(api: FakeBotApi, count: int, timeout: float = 30.0) -> lis
             return sent
         time.sleep(0.05)
     raise AssertionError(f"the bot sent {len(api.sent('sendMessage'))} messages, expected {count}")
+
+
+def wait_until_started(api: FakeBotApi, timeout: float = 30.0) -> None:
+    """Until the bot has set its command menus, the last step of its start."""
+    deadline = time.monotonic() + timeout
+    while not api.sent("setMyCommands") and time.monotonic() < deadline:
+        time.sleep(0.05)
 
 
 def user_message(text: str, user_id: int, message_id: int) -> dict[str, object]:
@@ -134,3 +141,48 @@ def test_an_unanswered_question_added_as_an_alias_in_one_tap_is_answered_next_ti
     assert api.sent("answerCallbackQuery"), "the button press is answered"
     assert USER_ID == answer.params["chat_id"]
     assert "<b>about 11,000</b>" in answer.params["text"]
+
+
+# -- Telegram failing around a reply: the answer still arrives ---------------------------------------
+
+
+@pytest.mark.parametrize(
+    "fault", [{"status": 500}, {"status": 429, "retry_after": 1}, {"status": None}],
+    ids=["500", "429 retry_after 1", "dropped connection"],
+)
+def test_a_failed_reply_still_reaches_the_user(running_bot, fault) -> None:
+    api, _ = running_bot
+    api.fail("sendMessage", **fault)
+
+    api.queue_update(user_message("北朝鮮は何人の兵士を派遣した？", USER_ID, 1))
+    [reply] = wait_for_messages(api, 1)
+
+    assert 1 == api.injected
+    assert "<b>約1万1千人</b>" in reply.params["text"]
+
+
+def test_an_outage_of_seconds_around_a_reply_delays_it_but_the_answer_arrives(running_bot) -> None:
+    api, _ = running_bot
+    wait_until_started(api)
+    api.queue_update(user_message("北朝鮮は何人の兵士を派遣した？", USER_ID, 1))
+    api.outage(2.5, polling=False)  # the question got through; the reply meets the outage
+
+    [reply] = wait_for_messages(api, 1)
+
+    assert api.injected >= 2, "the reply was tried during the outage and again after it"
+    assert "<b>約1万1千人</b>" in reply.params["text"]
+    assert "すみません、問題が発生しました" not in reply.params["text"]
+
+
+def test_many_users_under_the_flood_limits_all_get_their_answers_once(running_bot) -> None:
+    api, _ = running_bot
+    api.flood = FloodLimits(per_second=10, per_chat_per_second=1, chat_burst=1)
+    users = range(5000, 5040)
+
+    for number, user in enumerate(users):
+        api.queue_update(user_message("北朝鮮は何人の兵士を派遣した？", user, 100 + number))
+    replies = wait_for_messages(api, len(users), timeout=60)
+
+    assert sorted(users) == sorted(reply.params["chat_id"] for reply in replies), "each user once, nobody lost"
+    assert api.injected > 0, "the server did refuse some with 429"
+    assert all("<b>約1万1千人</b>" in reply.params["text"] for reply in replies)

@@ -125,3 +125,48 @@ def test_a_hand_written_leading_quote_is_kept_on_import() -> None:
 def test_every_cell_survives_neutralising(text: str) -> None:
     assert text == unneutralise_cell(neutralise_cell(text))
     assert not neutralise_cell(text).startswith(("=", "+", "-", "@", "\t", "\r"))
+
+
+@pytest.mark.parametrize(
+    "bomb",
+    [b"[" * 100_000 + b"]" * 100_000, b'{"facts": ' * 50_000 + b"[]" + b"}" * 50_000, b"[" * 100_000],
+)
+def test_a_json_nesting_bomb_is_refused_with_a_reason(bomb: bytes) -> None:
+    with pytest.raises(FactFileError) as refused:
+        read_facts(bomb, "json")
+
+    assert ["JSON nested too deeply (more than 20 levels)"] == refused.value.problems
+
+
+def test_brackets_inside_strings_do_not_count_as_nesting() -> None:
+    row = {"question": "[[[[[[[[[[[[[[[[[[[[[[[[[[ \"{{{{{{{{{{{{{{{{{{{{{{{{{", "answer": "]]]]",
+           "source_url": "https://example.org/", "source_title": "t"}
+
+    [fact] = read_facts(json.dumps([row]).encode(), "json")
+
+    assert row["question"] == fact.question
+
+
+@pytest.mark.parametrize("delimiter, name", [(";", "semicolons"), ("\t", "tabs")])
+def test_a_csv_with_another_separator_says_to_use_commas(delimiter: str, name: str) -> None:
+    header = delimiter.join(["question", "answer", "source_url", "source_title"])
+    row = delimiter.join(["Q?", "A.", "https://example.org/", "T"])
+
+    with pytest.raises(FactFileError) as refused:
+        read_facts(f"{header}\n{row}\n".encode(), "csv")
+
+    assert [f"columns must be separated by commas; this file uses {name}"] == refused.value.problems
+
+
+@pytest.mark.parametrize(
+    "content, problem",
+    [(b"question,answer\n\"never closed,a\n", "not valid CSV (unexpected end of data)"),
+     (b"question,answer\nq\x00,a\n", "row 1: source_url: required"),
+     (b"question,answer\n" + b"x" * 200_000 + b",a\n", "not valid CSV (field larger than field limit")],
+    ids=["unclosed quote", "NUL byte", "field over the csv module's limit"],
+)
+def test_broken_csv_is_refused_with_a_reason(content: bytes, problem: str) -> None:
+    with pytest.raises(FactFileError) as refused:
+        read_facts(content, "csv")
+
+    assert refused.value.problems[0].startswith(problem)

@@ -276,7 +276,7 @@ async def test_save_pressed_again_on_a_saved_preview_is_answered(admin: Chat, st
     again = await admin.press(preview, "Save")
 
     assert [] == again
-    assert "This button has expired; please start again." == answered_callbacks(admin)[-1]["text"]
+    assert "This preview has expired; send /add to start again." == answered_callbacks(admin)[-1]["text"]
     assert count == store.count()
 
 
@@ -292,4 +292,4 @@ async def test_skipping_the_language_takes_its_buttons_away_and_a_late_press_is_
     [cleared] = [call for call in admin.api.sent("editMessageReplyMarkup")][:1]
     assert cleared.params.get("reply_markup") in (None, {}, "")
     assert [] == late
-    assert "This button has expired; please start again." == answered_callbacks(admin)[-1]["text"]
+    assert "This preview has expired; send /add to start again." == answered_callbacks(admin)[-1]["text"]
