@@ -22,6 +22,7 @@ closest known word ("nroth" → "north"), so typos do not look like new topics.
 from __future__ import annotations
 
 import gc
+from functools import lru_cache
 import heapq
 import math
 import re
@@ -32,6 +33,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from rapidfuzz import fuzz, process
+from rapidfuzz.distance import OSA
 
 from facts import groups as _groups_module
 from facts.groups import INTENT_TRUE, Group, build_group, build_groups, has_number
@@ -39,6 +41,7 @@ from facts.model import Fact
 from facts.normalize import (
     compact,
     entities,
+    grammar_words,
     is_grammar,
     lexicon_words,
     related,
@@ -77,6 +80,8 @@ class MatcherSettings:
     min_margin: float = 4.0
     """A best match this close to a different fact's score, below `sure_score`, is too ambiguous."""
     sure_score: float = 80.0
+    core_miss: float = 0.05
+    """Score lost when a question leaves out every word its fact's phrasings all share."""
     also_margin: float = 15.0
     """Facts this close to the best that share a tag and give another figure are 'also reported'."""
     report_tie: float = 4.0
@@ -293,8 +298,19 @@ class Matcher:
         """The known word closest to an unknown one, if close enough to be a typo."""
         if len(word) < 4 or word in lexicon_words() or stem(word) in self._postings:
             return None
+        # A question word mistyped ("how mnay") first: one slip (a letter wrong, missing,
+        # extra, or two swapped) in a short word, two in a long one; the same length wins a
+        # tie ("many", not "may"). Only the language's own words: "tanks" is no typo of "talks".
+        slips = 1 if len(word) <= 6 else 2
+        near = [
+            (OSA.distance(word, known, score_cutoff=slips), abs(len(known) - len(word)), known)
+            for known in _by_initial(grammar_words()).get(word[0], ())
+        ]
+        near = [candidate for candidate in near if candidate[0] <= slips]
+        if near:
+            return min(near)[2]
         found = process.extractOne(
-            word, self._words_by_initial.get(word[0], ()), scorer=fuzz.ratio, score_cutoff=80
+            word, sorted(self._words_by_initial.get(word[0], ())), scorer=fuzz.ratio, score_cutoff=80
         )
         return found[0] if found else None
 
@@ -435,7 +451,27 @@ class Matcher:
         extra = 100.0 * self._intent(intents, group) * (
             settings.specificity_weight * specificity + settings.spelling_weight * spelling
         )
-        return base + extra, group.members[0]
+        return (base + extra) * self._core_kept(weights, group), group.members[0]
+
+    def _core_kept(self, weights: dict[str, float], group: Group) -> float:
+        """Less when the question leaves out what every phrasing of the fact mentions.
+
+        A word in all of a fact's phrasings is what the fact is about ("losses" in every way of
+        asking for the casualties): "how many soldiers?" without it fits the casualty figure
+        less well than the troops sent, though both cover the question's words.
+        """
+        phrasings = [set(tokens_) for tokens_ in group.phrasings if tokens_]
+        if not phrasings:
+            return 1.0
+        core = set.intersection(*phrasings)
+        if not core:
+            return 1.0
+        missing = sum(self._cached_weight(t, {}) for t in core if t not in weights and not self._related_in(t, weights))
+        total = sum(self._cached_weight(t, {}) for t in core) or 1.0
+        return 1.0 - self.settings.core_miss * missing / total
+
+    def _related_in(self, token: str, weights: dict[str, float]) -> bool:
+        return any(other in weights for other in related().get(token, ()))
 
     def _confident(self, matches: list[Match]) -> tuple[Match | None, list[Match]]:
         """The best match unless it is too weak or too close to a different fact.
@@ -470,6 +506,16 @@ class Matcher:
 
 _ENGLISH_WORD_LINE = re.compile(r"^[a-z]+$", re.MULTILINE)
 """A token that is an English word (what `isalpha() and isascii()` says of folded tokens)."""
+
+
+@lru_cache(maxsize=1)
+def _by_initial(words: frozenset[str]) -> dict[str, tuple[str, ...]]:
+    """English words (no CJK) grouped by their first letter, sorted so that a tie always goes the same way."""
+    grouped: dict[str, list[str]] = defaultdict(list)
+    for word in sorted(words):
+        if word.isascii() and word.isalpha():
+            grouped[word[0]].append(word)
+    return {initial: tuple(group) for initial, group in grouped.items()}
 
 
 def _synonym_tuples(groups: Iterable[Sequence[str]]) -> tuple[tuple[str, ...], ...]:

@@ -435,6 +435,14 @@ def lexicon_words() -> frozenset[str]:
 
 
 @lru_cache(maxsize=1)
+def grammar_words() -> frozenset[str]:
+    """The English words of the lexicon's question words and stopwords: the language, not any topic."""
+    lexicon = _lexicon()
+    phrases = [p for variants in lexicon["intents"].values() for p in variants]  # type: ignore[attr-defined]
+    return frozenset(word for phrase in [*phrases, *lexicon["stopwords"]] for word in words(phrase))  # type: ignore[misc]
+
+
+@lru_cache(maxsize=1)
 def entities() -> frozenset[str]:
     """Tokens naming who a question is about (countries, leaders, agencies)."""
     return frozenset(_lexicon().get("entities", []))  # type: ignore[arg-type]

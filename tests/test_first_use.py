@@ -293,3 +293,41 @@ async def test_skipping_the_language_takes_its_buttons_away_and_a_late_press_is_
     assert cleared.params.get("reply_markup") in (None, {}, "")
     assert [] == late
     assert "This preview has expired; send /add to start again." == answered_callbacks(admin)[-1]["text"]
+
+
+# -- the headline question, typed the way people type ----------------------------------------------
+
+TROOPS_KEYS = {"troops-sent-bbc", "troops-sent-reuters"}
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "how mnay soldiers did north korea send?",
+        "how many soliders did north korea sned?",
+        "北朝鮮兵の数は？",
+        "North Korea soldiers number",
+    ],
+)
+async def test_the_troops_question_with_typos_or_few_words_gets_the_troops_fact_or_none(
+    chat: Chat, store: FactStore, question: str
+) -> None:
+    keys = {fact.id: fact.key for fact in store.all()}
+
+    [reply] = await chat.say(question)
+
+    shown = {keys[int(data.split(":")[1])] for _, data in reply.buttons if data.startswith("wrong:")}
+    if shown:
+        assert shown <= TROOPS_KEYS, f"{question!r} was answered with {shown}"
+        assert "11,000" in reply.text or "1万1千" in reply.text or "10,000" in reply.text or "1万" in reply.text
+    else:
+        assert "don't have a sourced fact" in reply.text or "出典付きの情報はまだありません" in reply.text
+
+
+def test_a_mistyped_question_word_is_read_as_the_word_but_a_real_word_is_not_respelled(seeded_store: FactStore) -> None:
+    from bot.app import build_matcher
+
+    matcher = build_matcher(seeded_store)
+
+    assert "troops-sent-bbc" == matcher.match("how mnay soldiers did north korea send?").best.fact.key
+    assert matcher.match("how many tanks has russia lost").best is None  # "tanks" is not "talks"
