@@ -1,6 +1,6 @@
 """How often does the bot answer the right fact, or honestly none?
 
-    python bench/quality.py [--questions bench/questions.jsonl] [--details]
+    python bench/quality.py [--questions bench/questions.jsonl] [--details] [--pack ../shared/devsets] [--no-devsets]
 
 Runs every question in the development set through the bot's own answering
 code and through two peers on the same facts (plain rapidfuzz `extractOne`
@@ -9,6 +9,10 @@ threshold that suits it best. Prints, for the tuning split and the held-out
 split (30% of the questions, chosen by a hash of the text, never tuned on):
 in-scope top-1 accuracy, correct abstention on out-of-scope questions, overall
 accuracy, and wrong answers (a wrong fact with a citation: the worst outcome).
+
+Then the same for every set of the development pack (../shared/devsets: foreign
+fact tables, English and Japanese, and across the two), tune and check split,
+with the pack's own BM25 and WRatio peers beside factbot (bench/devsets.py).
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from facts.answers import answer_question  # noqa: E402
 from facts.io import bundled_seed, bundled_seed_synonyms  # noqa: E402
@@ -242,6 +247,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--questions", type=Path, default=HERE / "questions.jsonl")
     parser.add_argument("--details", action="store_true", help="list the tuning-split questions factbot gets wrong (the held-out split stays unseen)")
     parser.add_argument("--tune", action="store_true", help="grid-search the thresholds on the tuning split")
+    parser.add_argument("--pack", type=Path, default=None, help="the development pack (default: ../shared/devsets)")
+    parser.add_argument("--no-devsets", action="store_true", help="only the seed questions")
     args = parser.parse_args(argv)
 
     questions = load_questions(args.questions)
@@ -268,6 +275,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(evaluate(ours, split, details=args.details and split is tuning).row("factbot (shipped defaults)"))
         for name, predict in peers.items():
             print(evaluate(predict, split).row(name))
+    if not args.no_devsets:
+        import devsets
+
+        pack = args.pack or devsets.DEFAULT_PACK
+        if not (pack / "score.py").exists():
+            print(f"\nno development pack at {pack}: give --pack, or --no-devsets")
+            return 1
+        print(f"\ndevelopment pack {pack}")
+        devsets.report(pack, devsets.load_scorer(pack).available_sets(), ["tune", "check"])
     return 0
 
 
