@@ -45,9 +45,16 @@ def synthetic_facts(count: int, seed: int = 7) -> list[Fact]:
     names = [_name(rng) for _ in range(max(50, count // 3))]
     now = datetime(2026, 1, 1, tzinfo=timezone.utc)
     facts = []
+    asked: set[str] = set()
     for fact_id in range(1, count + 1):
-        (x_en, x_ja), (y_en, y_ja) = rng.sample(names, 2)
-        topic_en, topic_ja, question_en, question_ja, figure = rng.choice(_TOPICS)
+        # A fact file may not ask one question twice (the import refuses it): draw again.
+        while True:
+            (x_en, x_ja), (y_en, y_ja) = rng.sample(names, 2)
+            topic_en, topic_ja, question_en, question_ja, figure = rng.choice(_TOPICS)
+            drawn = question_en.format(x=x_en, y=y_en) if fact_id % 2 else question_ja.format(x=x_ja, y=y_ja)
+            if drawn not in asked:
+                asked.add(drawn)
+                break
         n, year = rng.randrange(100, 100_000), rng.randrange(1990, 2026)
         if fact_id % 2:
             question = question_en.format(x=x_en, y=y_en)

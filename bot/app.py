@@ -51,7 +51,7 @@ def build_matcher(store: FactStore) -> Matcher:
     """A matcher over the stored facts and synonyms that follows every later change to either."""
     store.sync()  # what was changed before now is in store.all(); only later changes need applying
     matcher = Matcher(store.all(), synonyms=[group.terms for group in store.synonym_groups()])
-    store.subscribe(matcher.apply)
+    store.subscribe_batches(matcher.apply_all)
     store.subscribe_synonyms(lambda groups: matcher.set_synonyms([group.terms for group in groups]))
     return matcher
 

@@ -178,6 +178,7 @@ class FactStore:
         self.path = str(path)
         self._listeners: list[ChangeListener] = []
         self._synonym_listeners: list[SynonymListener] = []
+        self._batch_listeners: list[Callable[[list[tuple[Fact | None, Fact | None]]], None]] = []
         self._data_version, self._audit_seen = -1, -1  # -1: no audit table yet
         self._read_conn: sqlite3.Connection | None = None
         self._own_audit: list[tuple[int, int]] = []
@@ -350,6 +351,10 @@ class FactStore:
         """Call `listener(before, after)` after every committed change to a fact."""
         self._listeners.append(listener)
 
+    def subscribe_batches(self, listener: Callable[[list[tuple[Fact | None, Fact | None]]], None]) -> None:
+        """Call `listener(changes)` once with all the (before, after) pairs of each committed change."""
+        self._batch_listeners.append(listener)
+
     def subscribe_synonyms(self, listener: SynonymListener) -> None:
         """Call `listener(groups)` with every live synonym group after each committed change to them."""
         self._synonym_listeners.append(listener)
@@ -428,6 +433,9 @@ class FactStore:
         for before, after in changes:
             for listener in self._listeners:
                 listener(before, after)
+        if changes:
+            for batch_listener in self._batch_listeners:
+                batch_listener(changes)
         if synonyms_changed and self._synonym_listeners:
             groups = self.synonym_groups() if groups is None else groups
             for synonym_listener in self._synonym_listeners:

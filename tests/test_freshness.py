@@ -107,3 +107,26 @@ async def test_a_synonym_added_by_another_process_is_used_at_once(chat: Chat, st
 
     assert "16 stations" not in before.text
     assert "<b>16 stations</b>" in after.text
+
+
+def test_a_big_batch_of_changes_rebuilds_the_index_to_what_adding_each_fact_gives(seeded_store: FactStore) -> None:
+    import sys as _sys
+
+    _sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
+    from synthetic import synthetic_facts
+
+    from facts.matcher import Matcher
+
+    seed = seeded_store.all()
+    imported = [fact.model_copy(update={"id": fact.id + 1000}) for fact in synthetic_facts(2100)]
+    batched, one_by_one = Matcher(seed), Matcher(seed)
+
+    batched.apply_all([(None, fact) for fact in imported] + [(seed[0], None)])
+    for fact in imported:
+        one_by_one.apply(None, fact)
+    one_by_one.apply(seed[0], None)
+
+    assert batched.facts() == one_by_one.facts()
+    for question in ["how many soldiers did north korea send?", imported[7].question, imported[8].question]:
+        expected, got = one_by_one.match(question), batched.match(question)
+        assert [(m.fact.id, round(m.score, 6)) for m in expected.ranked] == [(m.fact.id, round(m.score, 6)) for m in got.ranked]
