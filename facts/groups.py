@@ -64,6 +64,8 @@ class Group:
     totals: list[float] | None = None
     """Each phrasing's total token weight, as of `totals_version` of the matcher."""
     totals_version: int = -1
+    core: frozenset[str] | None = None
+    """The content tokens every phrasing has (what the fact is about), made on first use."""
 
     def ready(self) -> Group:
         """This group with its tokens unpacked."""

@@ -481,11 +481,11 @@ class Matcher:
         asking for the casualties): "how many soldiers?" without it fits the casualty figure
         less well than the troops sent, though both cover the question's words.
         """
-        phrasings = [set(tokens_) for tokens_ in group.phrasings if tokens_]
-        if not phrasings:
-            return 1.0
-        core = set.intersection(*phrasings)
-        if not core:
+        core = group.core
+        if core is None:
+            phrasings = [set(tokens_) for tokens_ in group.phrasings if tokens_]
+            core = group.core = frozenset(set.intersection(*phrasings)) if phrasings else frozenset()
+        if not core or core.issubset(weights):
             return 1.0
         missing = sum(self._cached_weight(t, {}) for t in core if t not in weights and not self._related_in(t, weights))
         total = sum(self._cached_weight(t, {}) for t in core) or 1.0
