@@ -5,20 +5,10 @@ from __future__ import annotations
 import pytest
 
 from facts.store import FactStore
-from tests.conftest import ADMIN_ID, Chat
+from tests.conftest import Chat
 
 ADD_STEPS = ["What is the capital?", "Pyongyang.", "/skip", "https://example.org/capital", "Atlas", "/skip", "/skip",
              "/skip", "/skip"]  # no figure, date, other phrasings or other-language question; the question's language
-
-
-@pytest.fixture
-def admin(chat: Chat) -> Chat:
-    return chat.as_user(ADMIN_ID)
-
-
-@pytest.fixture
-def store(chat: Chat) -> FactStore:
-    return chat.app.bot_data["store"]
 
 
 @pytest.mark.parametrize(

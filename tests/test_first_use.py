@@ -11,6 +11,7 @@ import pytest
 
 from facts.store import FactStore
 from tests.conftest import ADMIN_ID, Chat
+from tests.test_cli import run as run_cli
 
 METRO_URL = "https://example.org/pyongyang-metro"
 TROOPS_URL = "https://www.bbc.com/japanese/articles/cvgpjeekzywo"
@@ -201,14 +202,6 @@ async def test_duplicate_rows_in_one_import_are_reported_not_added_twice(admin: 
 
 
 # -- the terminal ---------------------------------------------------------------------------------------
-
-
-def run_cli(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    from bot.cli import main
-
-    code = main(list(args))
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def test_asking_nothing_is_a_usage_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
