@@ -395,10 +395,10 @@ class FactStore:
         self._audit_seen = newest
         with self._own_lock:
             self._own_audit = [pair for pair in self._own_audit if pair[1] > newest]
+        live = self._live_many(list(last_before), reader)
         changes = []
         for fact_id, before in last_before.items():
-            found = reader.execute("select * from facts where id = ? and deleted_at is null", [fact_id]).fetchone()
-            after = _fact(dict(found)) if found is not None else None
+            after = live.get(fact_id)
             if before is not None or after is not None:
                 changes.append((Fact.model_validate_json(before) if before else None, after))
         groups = None
@@ -642,13 +642,20 @@ class FactStore:
                 changed.append((before, fact))
         return removed, changed, unchanged
 
-    def _live_many(self, fact_ids: list[int]) -> dict[int, Fact]:
-        """The live facts among these ids, read in a few queries rather than one each."""
+    def _live_many(self, fact_ids: list[int], conn: sqlite3.Connection | None = None) -> dict[int, Fact]:
+        """The live facts among these ids, read in a few queries rather than one each.
+
+        :param conn: the connection to read through (`sync`'s own); by default the store's.
+        """
+        conn = conn or self.db.conn
         found: dict[int, Fact] = {}
         for start in range(0, len(fact_ids), _IDS_PER_QUERY):
             chunk = fact_ids[start : start + _IDS_PER_QUERY]
             marks = ", ".join("?" * len(chunk))
-            for row in self.db.query(f"select * from facts where deleted_at is null and id in ({marks})", chunk):
+            cursor = conn.execute(f"select * from facts where deleted_at is null and id in ({marks})", chunk)
+            columns = [column[0] for column in cursor.description]
+            for values in cursor:
+                row = dict(zip(columns, values))
                 found[row["id"]] = _fact(row)
         return found
 
