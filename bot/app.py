@@ -48,12 +48,8 @@ def open_store(settings: Settings) -> FactStore:
 
 
 def build_matcher(store: FactStore) -> Matcher:
-    """A matcher over the stored facts and synonyms that follows every later change to either."""
-    store.sync()  # what was changed before now is in store.all(); only later changes need applying
-    matcher = Matcher(store.all(), synonyms=[group.terms for group in store.synonym_groups()])
-    store.subscribe_batches(matcher.apply_all)
-    store.subscribe_synonyms(lambda groups: matcher.set_synonyms([group.terms for group in groups]))
-    return matcher
+    """A matcher over the stored facts and synonyms: it reads the store's index, so it sees every change."""
+    return Matcher.over(store)
 
 
 class FactbotApp(Application):

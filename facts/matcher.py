@@ -21,22 +21,22 @@ closest known word ("nroth" → "north"), so typos do not look like new topics.
 
 from __future__ import annotations
 
-import gc
-from functools import lru_cache
-import heapq
 import math
-import re
 import threading
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
+from typing import TYPE_CHECKING
 
+import numpy as np
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 
 from facts import groups as _groups_module
-from facts.groups import INTENT_TRUE, Group, build_group, build_groups, has_number
+from facts.groups import INTENT_TRUE, has_number
+from facts.index_entries import StoredGroup, group_name
 from facts.model import Fact
 from facts.normalize import (
     compact,
@@ -50,6 +50,9 @@ from facts.normalize import (
     tokens,
     use_synonyms,
 )
+
+if TYPE_CHECKING:
+    from facts.store import FactStore
 
 
 @dataclass(frozen=True)
@@ -113,211 +116,210 @@ class MatcherSettings:
 
 
 class Matcher:
-    """An in-memory index over the live facts, kept current by `apply` as facts change."""
+    """Finds facts through the index the store keeps in the database, reading only what a question needs.
+
+    Over a store (`Matcher.over`), nothing is loaded at start: a question reads
+    the postings of its own tokens and the few groups it shortlists, caching them
+    until anyone changes the database (checked in microseconds with SQLite's
+    ``PRAGMA data_version``), so every process answers from the table as it is now.
+    Given facts instead (tests, benchmarks), it keeps them in a private in-memory store.
+    """
 
     def __init__(
         self,
         facts: Iterable[Fact] = (),
         settings: MatcherSettings | None = None,
         synonyms: Iterable[Sequence[str]] = (),
+        *,
+        store: FactStore | None = None,
     ) -> None:
-        """:param synonyms: groups of terms that mean the same (the fact table's synonyms)."""
+        """:param synonyms: groups of terms that mean the same (the fact table's synonyms); only without `store`."""
+        from facts.store import FactStore  # the store needs nothing of the matcher's; this way round only
+
         self.settings = settings or MatcherSettings()
         self.lock = threading.RLock()
-        """Held while the index changes (`apply`); hold it to read a consistent index from another thread."""
-        self._facts: dict[int, Fact] = {}
-        self._synonyms = _synonym_tuples(synonyms)
+        """Held while a question reads the index; hold it to use the matcher from another thread."""
+        self._private = store is None
+        if store is None:
+            store = FactStore(":memory:")
+            listed = list(facts)
+            assert all(fact.id is not None for fact in listed), "only stored facts can be matched"
+            store.import_facts(listed, actor="matcher", synonyms=[list(group) for group in synonyms] or None)
+        self._store = store
+        self._reader = store.index_reader()
         self.version = 0
         """Changes whenever the facts do, so callers can cache what they derive from them."""
+        self._stamp: tuple[int, int] | None = None
+        self._synonyms: tuple[tuple[str, ...], ...] = ()
+        self._index_version: str | None = None
+        self._clear_caches()
+
+    @classmethod
+    def over(cls, store: FactStore, settings: MatcherSettings | None = None) -> Matcher:
+        """A matcher over `store`'s facts and synonyms, seeing every change anyone makes to them."""
+        return cls(settings=settings, store=store)
+
+    def _clear_caches(self) -> None:
+        self._document_counts: dict[str, int] = {}
+        self._posting_cache: dict[str, np.ndarray | None] = {}
+        self._group_cache: dict[int, StoredGroup] = {}
+        self._fact_cache: dict[int, Fact] = {}
+        self._words_by_initial: dict[str, tuple[str, ...]] = {}
         self._phrasing_weights: dict[str, float] = {}
-        """Token weights for scoring phrasings; valid until the index changes."""
-        self._clear_index()
-        self._add_all(facts)
+        self._all_facts: list[Fact] | None = None
+        self._group_total = 0
+        self._max_gid = 0
 
-    def _clear_index(self) -> None:
-        self._groups: dict[str, Group] = {}
-        self._postings: dict[str, set[str]] = defaultdict(set)
-        """The groups each content token is in; grammar tokens are only counted, in `_grammar_counts`."""
-        self._grammar_counts: Counter[str] = Counter()
-        self._words_by_initial: dict[str, set[str]] = defaultdict(set)
-        """English words facts and the lexicon use, by first letter: what typos are respelled to."""
-        self._use_my_synonyms()
-        for word in lexicon_words():
-            self._words_by_initial[word[0]].add(word)
-
-    # -- synonyms --------------------------------------------------------------------
-
-    def set_synonyms(self, groups: Iterable[Sequence[str]]) -> None:
-        """Make each group's terms (any language, words or phrases) match as one word; reindexes every fact."""
-        synonyms = _synonym_tuples(groups)
-        if synonyms == self._synonyms:
+    def _fresh(self) -> None:
+        """Forget what was read if anyone changed the database since (one PRAGMA when nobody did)."""
+        stamp = self._reader.stamp()
+        if stamp == self._stamp:
             return
-        self._synonyms = synonyms
-        facts = list(self._facts.values())
-        self._facts = {}
-        self._clear_index()
-        self._add_all(facts)
+        self._stamp = stamp
+        self._clear_caches()
+        self.version += 1
+        self._group_total = self._reader.group_count()
+        self._max_gid = self._reader.max_gid()
+        stored = self._reader.version()
+        if stored != self._index_version:
+            self._index_version = stored
+            self._synonyms = self._reader.synonym_terms()
+        self._use_my_synonyms()
 
     def _use_my_synonyms(self) -> None:
-        """Today's normaliser is module-wide: make this matcher's synonyms the ones it applies."""
+        """Today's normaliser is module-wide: make this table's synonyms the ones it applies."""
         if use_synonyms(self._synonyms):
             _groups_module._source_tokens.cache_clear()
 
-    # -- keeping the index current ------------------------------------------------
+    # -- keeping a private table current ------------------------------------------
 
-    def add(self, fact: Fact) -> None:
-        """Index a fact (replacing an older version with the same id)."""
-        assert fact.id is not None, "only stored facts can be matched"
-        self.remove(fact.id)
-        self._facts[fact.id] = fact
-        group_id = _group_id(fact)
-        old = self._groups.get(group_id)
-        self._reindex_group(group_id, sorted([*(old.members if old else ()), fact], key=_by_id))
-
-    def _add_all(self, facts: Iterable[Fact]) -> None:
-        """Index many facts at once: `add` for each, without its per-fact bookkeeping (startup at 100,000 facts).
-
-        The cyclic garbage collector is paused meanwhile: the index makes no
-        cycles, and at 100,000 facts its repeated full passes over the growing
-        heap cost about a quarter of the build.
-        """
-        self._use_my_synonyms()
-        collecting = gc.isenabled()
-        gc.disable()
-        try:
-            self._add_all_now(facts)
-        finally:
-            if collecting:
-                gc.enable()
-
-    def _add_all_now(self, facts: Iterable[Fact]) -> None:
-        assert not self._groups, "only an empty index is built in bulk"
-        for fact in facts:
-            assert fact.id is not None, "only stored facts can be matched"
-            self._facts[fact.id] = fact  # a repeated id: the later version wins, as with `add`
-        members_by_group: dict[str, list[Fact]] = defaultdict(list)
-        for fact in self._facts.values():
-            members_by_group[_group_id(fact)].append(fact)
-        pending = [
-            (group_id, members if len(members) == 1 else sorted(members, key=_by_id))
-            for group_id, members in members_by_group.items()
-        ]
-        postings = self._postings
-        for built, added, grammar in build_groups(pending):
-            self._groups.update(built)
-            for token, group_ids in added.items():
-                postings[token].update(group_ids)
-            self._grammar_counts.update(grammar)
-        for word in _ENGLISH_WORD_LINE.findall("\n".join(postings)):  # one C-level scan, not 300,000 checks
-            self._words_by_initial[word[0]].add(word)
-        self._phrasing_weights.clear()
-        self.version += 1
-
-    def remove(self, fact_id: int) -> None:
-        """Forget a fact; unknown ids are ignored."""
-        fact = self._facts.pop(fact_id, None)
-        if fact is None:
-            return
-        group_id = _group_id(fact)
-        old = self._groups.get(group_id)
-        self._reindex_group(group_id, [member for member in (old.members if old else ()) if member.id != fact_id])
+    def set_synonyms(self, groups: Iterable[Sequence[str]]) -> None:
+        """Make each group's terms match as one word (a private table; a store's matcher follows the store)."""
+        if self._private:
+            with self.lock:
+                self._store.import_facts(None, actor="matcher", replace=True, synonyms=[list(group) for group in groups])
 
     def apply(self, before: Fact | None, after: Fact | None) -> None:
-        """A store listener: reindex one changed fact (the store may call it from its own thread)."""
-        with self.lock:
-            if before is not None and before.id is not None:
-                self.remove(before.id)
-            if after is not None:
-                self.add(after)
+        """A change to a private table's facts (a store's matcher sees the store's changes by itself)."""
+        self.apply_all([(before, after)])
 
     def apply_all(self, changes: Sequence[tuple[Fact | None, Fact | None]]) -> None:
-        """A store listener for many changes at once (an import, maybe by another process).
-
-        Past a few thousand changes, building the index anew in bulk is faster than
-        reindexing fact by fact (about 2.5 s against 10 s for 50,000 facts).
-        """
+        """Many changes to a private table's facts at once."""
+        if not self._private:
+            return
         with self.lock:
-            if len(changes) < _REBUILD_FROM:
-                for before, after in changes:
-                    self.apply(before, after)
-                return
-            facts = dict(self._facts)
-            for before, after in changes:
-                if before is not None and before.id is not None:
-                    facts.pop(before.id, None)
-                if after is not None and after.id is not None:
-                    facts[after.id] = after
-            self._facts = {}
-            self._clear_index()
-            self._add_all(facts.values())
+            gone = [before for before, after in changes if before is not None and after is None]
+            kept = [after for _, after in changes if after is not None]
+            for fact in gone:
+                if fact.id is not None and self._store.was_stored(fact.id):
+                    self._store.delete(fact.id, actor="matcher")
+            if kept:
+                self._store.import_facts(kept, actor="matcher")
+
+    # -- facts ----------------------------------------------------------------------
 
     def facts(self) -> list[Fact]:
-        """The facts the matcher knows, by id."""
-        return [self._facts[fact_id] for fact_id in sorted(self._facts)]
+        """The facts the matcher knows, by id (all of them are read: for overviews, not per question)."""
+        with self.lock, self._reader.reading():
+            self._fresh()
+            if self._all_facts is None:
+                self._all_facts = self._reader.all_facts()
+            return list(self._all_facts)
 
     def fact(self, fact_id: int) -> Fact | None:
-        return self._facts.get(fact_id)
+        with self.lock, self._reader.reading():
+            self._fresh()
+            return self._facts([fact_id]).get(fact_id)
+
+    def _facts(self, fact_ids: Sequence[int]) -> dict[int, Fact]:
+        missing = [fact_id for fact_id in fact_ids if fact_id not in self._fact_cache]
+        if missing:
+            if len(self._fact_cache) > _CACHED_FACTS:
+                self._fact_cache.clear()
+            found = self._reader.facts(missing)
+            self._fact_cache.update(found)
+        return {fact_id: self._fact_cache[fact_id] for fact_id in fact_ids if fact_id in self._fact_cache}
 
     def in_language(self, fact: Fact, lang: str) -> Fact:
         """The version of `fact` written in `lang` if there is one, else `fact` itself."""
-        group = self._groups.get(_group_id(fact))
-        if fact.lang == lang or group is None:
+        if fact.lang == lang or fact.id is None or not fact.key:
             return fact
-        return next((member for member in group.members if member.lang == lang), fact)
-
-    def _reindex_group(self, group_id: str, members: list[Fact]) -> None:
-        """Rebuild one group's entry and postings from its members (none: forget the group)."""
-        self._use_my_synonyms()
-        self._phrasing_weights.clear()
-        self.version += 1
-        old = self._groups.pop(group_id, None)
-        if old is not None:
-            old.ready()
-            for token in (*old.strong, *old.weak):
-                if is_grammar(token):
-                    self._grammar_counts[token] -= 1
-                    continue
-                self._postings[token].discard(group_id)
-                if not self._postings[token]:
-                    del self._postings[token]
-                    if token.isalpha() and token.isascii() and token not in lexicon_words():
-                        self._words_by_initial[token[0]].discard(token)
-        if not members:
-            return
-        group = build_group(members)
-        self._groups[group_id] = group
-        for token in (*group.strong, *group.weak):
-            if is_grammar(token):
-                self._grammar_counts[token] += 1
-                continue
-            postings = self._postings[token]
-            if not postings and token.isalpha() and token.isascii():
-                self._words_by_initial[token[0]].add(token)
-            postings.add(group_id)
+        with self.lock, self._reader.reading():
+            self._fresh()
+            ids = self._reader.group_members(group_name(fact.id, fact.key))
+            members = self._facts(ids)
+        return next((members[i] for i in ids if i in members and members[i].lang == lang), fact)
 
     # -- matching -------------------------------------------------------------------
 
     def match(self, question: str, limit: int = 3) -> MatchResult:
         """The fact `question` asks for (or None), and up to `limit` closest facts."""
-        self._use_my_synonyms()
+        with self.lock, self._reader.reading():
+            self._fresh()
+            self._use_my_synonyms()
+            return self._match(question, limit)
+
+    def _match(self, question: str, limit: int) -> MatchResult:
         question = respell(question, self._respelling)
         query = tokens(question)
         content = Counter(t for t in query if t[0] not in "?@")
         owners = frozenset(t for t in query if t.startswith("@"))
         intents = frozenset(t for t in query if t.startswith("?")) - {INTENT_TRUE}
-        if not content or not self._groups:
+        if not content or not self._group_total:
             return MatchResult(best=None, ranked=[])
+        self._load_postings(list(content))
         weights = {token: self._weight(token) for token in content}
         if not any(weights.values()):
             return MatchResult(best=None, ranked=[])
         query_compact = compact(question)
-        matches = self._rank(weights, intents, owners, query_compact, self._shortlist(weights), limit)
+        groups = self._groups(self._shortlist(weights))
+        self._load_counts({token for group in groups for phrasing in group.phrasings for token in phrasing})
+        scored = self._rank(weights, intents, owners, query_compact, groups, limit)
+        matches = self._matches(scored, limit)
         best, also = self._confident(matches)
         return MatchResult(best=best, ranked=matches[:limit], also=also)
 
+    def _load_postings(self, wanted: list[str]) -> None:
+        """The document counts and postings of these tokens, into the caches."""
+        missing = [token for token in wanted if token not in self._document_counts]
+        if not missing:
+            return
+        if len(self._posting_cache) > _CACHED_POSTINGS:
+            self._posting_cache.clear()
+        found = self._reader.postings(missing)
+        for token in missing:
+            count, gids = found.get(token, (0, None))
+            self._document_counts[token] = count
+            self._posting_cache[token] = gids
+
+    def _load_counts(self, wanted: set[str]) -> None:
+        """The document counts of these tokens (without their postings), into the cache."""
+        missing = [token for token in wanted if token not in self._document_counts]
+        if missing:
+            found = self._reader.document_counts(missing)
+            for token in missing:
+                self._document_counts[token] = found.get(token, 0)
+
+    def _postings_of(self, token: str) -> np.ndarray | None:
+        if token not in self._posting_cache:
+            self._document_counts.pop(token, None)
+            self._load_postings([token])
+        return self._posting_cache.get(token)
+
+    def _groups(self, gids: Sequence[int]) -> list[StoredGroup]:
+        missing = [gid for gid in gids if gid not in self._group_cache]
+        if missing:
+            if len(self._group_cache) > _CACHED_GROUPS:
+                self._group_cache.clear()
+            self._group_cache.update(self._reader.groups(missing))
+        return [self._group_cache[gid] for gid in gids if gid in self._group_cache]
+
     def _respelling(self, word: str) -> str | None:
         """The known word closest to an unknown one, if close enough to be a typo."""
-        if len(word) < 4 or word in lexicon_words() or stem(word) in self._postings:
+        if len(word) < 4 or word in lexicon_words():
+            return None
+        stemmed = stem(word)
+        if stemmed and self._document_count(stemmed) and not is_grammar(stemmed):
             return None
         # A question word mistyped ("how mnay") first: one slip (a letter wrong, missing,
         # extra, or two swapped) in a short word, two in a long one; the same length wins a
@@ -330,58 +332,81 @@ class Matcher:
         near = [candidate for candidate in near if candidate[0] <= slips]
         if near:
             return min(near)[2]
-        found = process.extractOne(
-            word, sorted(self._words_by_initial.get(word[0], ())), scorer=fuzz.ratio, score_cutoff=80
-        )
+        found = process.extractOne(word, self._words_starting(word[0]), scorer=fuzz.ratio, score_cutoff=80)
         return found[0] if found else None
+
+    def _words_starting(self, initial: str) -> tuple[str, ...]:
+        """English words the table and the lexicon know that start with `initial`: what typos are respelled to."""
+        words = self._words_by_initial.get(initial)
+        if words is None:
+            known = set(self._reader.words_starting(initial)) | set(_by_initial(lexicon_words()).get(initial, ()))
+            words = self._words_by_initial[initial] = tuple(sorted(known))
+        return words
+
+    def _document_count(self, token: str) -> int:
+        count = self._document_counts.get(token)
+        if count is None:
+            self._load_counts({token})
+            count = self._document_counts[token]
+        return count
 
     def _weight(self, token: str) -> float:
         """Rarer tokens weigh more; a token no fact knows weighs the most, unless it is hiragana glue."""
         grammar = is_grammar(token)
-        df = self._grammar_counts[token] if grammar else len(self._postings.get(token, ()))
-        weight = math.log(1 + (len(self._groups) + 1) / (df + 0.5))
+        df = self._document_count(token)
+        weight = math.log(1 + (self._group_total + 1) / (df + 0.5))
         if grammar:
             return 0.0 if df <= 0 else weight * self.settings.grammar_weight  # って, てる, によると: grammar
         if len(token) == 1 and not token.isascii():
             return weight * self.settings.single_kanji_weight  # 言って, 入って: a verb's stem says little
         return weight
 
-    def _cached_weight(self, token: str, weights: dict[str, float]) -> float:
-        """The weight of a phrasing token, remembered in `weights` for the rest of this question."""
-        weight = weights.get(token)
+    def _cached_weight(self, token: str) -> float:
+        """The weight of a phrasing token, remembered until the table changes."""
+        weight = self._phrasing_weights.get(token)
         if weight is None:
-            weight = self._phrasing_weights.get(token)
-            if weight is None:
-                weight = self._phrasing_weights[token] = self._weight(token)
+            weight = self._phrasing_weights[token] = self._weight(token)
         return weight
 
-    def _shortlist(self, weights: dict[str, float]) -> list[str]:
+    def _shortlist(self, weights: dict[str, float]) -> list[int]:
         """Groups sharing the most weight with the question, found from its rarest tokens.
 
         Rare tokens bring candidates in; once there are plenty, or for a token
         most facts share, a token only adds weight to candidates already found,
-        so a question costs about the same at 1,000 facts as at 100,000.
+        so a question costs about the same at 1,000 facts as at 100,000. The
+        postings are arrays of group ids, so this is a few numpy operations per token.
         """
-        gathered: dict[str, float] = defaultdict(float)
-        common = max(self.settings.shortlist, int(len(self._groups) * self.settings.common_share))
+        settings = self.settings
+        common = max(settings.shortlist, int(self._group_total * settings.common_share))
+        scores: np.ndarray | None = None
+        gathered: np.ndarray | None = None
+        found = 0
         for token in sorted(weights, key=weights.__getitem__, reverse=True):
-            postings = self._postings.get(token)
-            if not postings or is_grammar(token):
+            if is_grammar(token):
                 continue  # hiragana is mostly grammar: it may raise a score, never pull a candidate in
-            weight = weights[token]
-            if gathered and (len(postings) > common or len(gathered) >= self.settings.max_candidates):
-                if len(gathered) < len(postings):
-                    for group_id in gathered:
-                        if group_id in postings:
-                            gathered[group_id] += weight
-                else:
-                    for group_id in postings:
-                        if group_id in gathered:
-                            gathered[group_id] += weight
+            postings = self._postings_of(token)
+            if postings is None or not postings.size:
                 continue
-            for group_id in postings:
-                gathered[group_id] += weight
-        return heapq.nsmallest(self.settings.shortlist, gathered, key=lambda group_id: (-gathered[group_id], group_id))
+            if scores is None or gathered is None:
+                scores = np.zeros(self._max_gid + 1)
+                gathered = np.zeros(self._max_gid + 1, dtype=bool)
+            weight = weights[token]
+            if found and (postings.size > common or found >= settings.max_candidates):
+                postings = postings[gathered[postings]]  # only re-weighs candidates found already
+            else:
+                found += int(postings.size - np.count_nonzero(gathered[postings]))
+                gathered[postings] = True
+            scores[postings] += weight
+        if scores is None or gathered is None or not found:
+            return []
+        candidates = np.flatnonzero(gathered)
+        keep = settings.shortlist
+        if candidates.size > keep:
+            candidate_scores = scores[candidates]
+            cut = np.partition(candidate_scores, candidates.size - keep)[candidates.size - keep]
+            candidates = candidates[candidate_scores >= cut]  # the best `keep`, and any tied with the last
+        order = np.lexsort((candidates, -scores[candidates]))[:keep]  # best first; a tie goes to the older group
+        return [int(gid) for gid in candidates[order]]
 
     def _rank(
         self,
@@ -389,32 +414,48 @@ class Matcher:
         intents: frozenset[str],
         owners: frozenset[str],
         query_compact: str,
-        shortlist: list[str],
+        groups: list[StoredGroup],
         limit: int,
-    ) -> list[Match]:
+    ) -> list[tuple[float, int]]:
         """Score the shortlist, best first; the costly spelling part only for those that can still matter."""
         settings = self.settings
         lookups = frozenset(weights).union(*(related().get(token, ()) for token in weights))
         rough = []
-        for group_id in shortlist:
-            group = self._groups[group_id].ready()
+        for group in groups:
             base = self._coverage_score(weights, lookups, intents, owners, group)
             ceiling = base + 100.0 * self._intent(intents, group) * (settings.specificity_weight + settings.spelling_weight)
-            rough.append((ceiling, base, group_id))
-        rough.sort(key=lambda item: (-item[0], item[2]))
-        scored: list[tuple[float, str, Fact]] = []
+            rough.append((ceiling, base, group))
+        rough.sort(key=lambda item: (-item[0], item[2].gid))
+        scored: list[tuple[float, int]] = []
         best = 0.0
-        for ceiling, base, group_id in rough:
+        for ceiling, base, group in rough:
             if len(scored) > limit and ceiling < best - settings.also_margin:
-                scored.append((base, group_id, self._groups[group_id].members[0]))  # cannot matter: its floor will do
+                scored.append((base, group.gid))  # cannot matter: its floor will do
                 continue
-            score, fact = self._full_score(weights, intents, query_compact, self._groups[group_id], base)
+            score = self._full_score(weights, intents, query_compact, group, base)
             best = max(best, score)
-            scored.append((score, group_id, fact))
+            scored.append((score, group.gid))
         scored.sort(key=lambda item: (-item[0], item[1]))
-        return [Match(fact, round(score, 1)) for score, _, fact in scored]
+        return scored
 
-    def _intent(self, intents: frozenset[str], group: Group) -> float:
+    def _matches(self, scored: list[tuple[float, int]], limit: int) -> list[Match]:
+        """The ranked groups as matches of their first fact: all that can still matter to the answer."""
+        if not scored:
+            return []
+        floor = scored[0][0] - self.settings.also_margin
+        wanted = [(score, gid) for n, (score, gid) in enumerate(scored) if n < limit or score > floor]
+        groups = {group.gid: group for group in self._groups([gid for _, gid in wanted])}
+        firsts = [groups[gid].fact_ids[0] for _, gid in wanted if gid in groups]
+        facts = self._facts(firsts)
+        matches = []
+        for score, gid in wanted:
+            group = groups.get(gid)
+            fact = facts.get(group.fact_ids[0]) if group is not None else None
+            if fact is not None:  # None: deleted by another process this very moment
+                matches.append(Match(fact, round(score, 1)))
+        return matches
+
+    def _intent(self, intents: frozenset[str], group: StoredGroup) -> float:
         if not intents or intents & group.intents:
             return 1.0
         if not group.intents:
@@ -427,12 +468,12 @@ class Matcher:
         lookups: frozenset[str],
         intents: frozenset[str],
         owners: frozenset[str],
-        group: Group,
+        group: StoredGroup,
     ) -> float:
         """The part of the score from which question words the fact knows (0-100 × coverage weight)."""
         settings = self.settings
-        strong = {token for token in group.strong if token in lookups}
-        weak = {token for token in group.weak if token in weights}
+        strong = group.strong & lookups
+        weak = group.weak
         total = known = 0.0
         for token, weight in weights.items():
             if token in strong:
@@ -453,16 +494,13 @@ class Matcher:
         return 100.0 * self._intent(intents, group) * settings.coverage_weight * coverage
 
     def _full_score(
-        self, weights: dict[str, float], intents: frozenset[str], query_compact: str, group: Group, base: float
-    ) -> tuple[float, Fact]:
+        self, weights: dict[str, float], intents: frozenset[str], query_compact: str, group: StoredGroup, base: float
+    ) -> float:
         """`base` plus how closely the question resembles the nearest phrasing, in words and in spelling."""
         settings = self.settings
-        if group.compacts is None:
-            texts = [text for member in group.members for text in member.texts()]
-            group.compacts = [compact(text) for text in texts]  # only facts that get scored need it
         totals = group.totals
         if totals is None or group.totals_version != self.version:
-            totals = group.totals = [sum(self._cached_weight(t, {}) for t in tokens_) or 1.0 for tokens_ in group.phrasings]
+            totals = group.totals = [sum(self._cached_weight(t) for t in tokens_) or 1.0 for tokens_ in group.phrasings]
             group.totals_version = self.version
         specificity = spelling = 0.0
         for phrasing_tokens, phrasing_total, phrasing_compact in zip(group.phrasings, totals, group.compacts):
@@ -472,9 +510,9 @@ class Matcher:
         extra = 100.0 * self._intent(intents, group) * (
             settings.specificity_weight * specificity + settings.spelling_weight * spelling
         )
-        return (base + extra) * self._core_kept(weights, group), group.members[0]
+        return (base + extra) * self._core_kept(weights, group)
 
-    def _core_kept(self, weights: dict[str, float], group: Group) -> float:
+    def _core_kept(self, weights: dict[str, float], group: StoredGroup) -> float:
         """Less when the question leaves out what every phrasing of the fact mentions.
 
         A word in all of a fact's phrasings is what the fact is about ("losses" in every way of
@@ -482,13 +520,10 @@ class Matcher:
         less well than the troops sent, though both cover the question's words.
         """
         core = group.core
-        if core is None:
-            phrasings = [set(tokens_) for tokens_ in group.phrasings if tokens_]
-            core = group.core = frozenset(set.intersection(*phrasings)) if phrasings else frozenset()
         if not core or core.issubset(weights):
             return 1.0
-        missing = sum(self._cached_weight(t, {}) for t in core if t not in weights and not self._related_in(t, weights))
-        total = sum(self._cached_weight(t, {}) for t in core) or 1.0
+        missing = sum(self._cached_weight(t) for t in core if t not in weights and not self._related_in(t, weights))
+        total = sum(self._cached_weight(t) for t in core) or 1.0
         return 1.0 - self.settings.core_miss * missing / total
 
     def _related_in(self, token: str, weights: dict[str, float]) -> bool:
@@ -525,12 +560,10 @@ class Matcher:
         return newest_tied, [m for m in group if m is not newest_tied]
 
 
-_ENGLISH_WORD_LINE = re.compile(r"^[a-z]+$", re.MULTILINE)
-"""A token that is an English word (what `isalpha() and isascii()` says of folded tokens)."""
-
-
-_REBUILD_FROM = 2000
-"""Changes in one batch from which `apply_all` rebuilds the index instead of reindexing each fact."""
+_CACHED_POSTINGS = 20_000
+_CACHED_GROUPS = 50_000
+_CACHED_FACTS = 20_000
+"""Bounds on what a matcher keeps of what it read (all cleared whenever the table changes)."""
 
 
 @lru_cache(maxsize=1)
@@ -545,14 +578,6 @@ def _by_initial(words: frozenset[str]) -> dict[str, tuple[str, ...]]:
 
 def _synonym_tuples(groups: Iterable[Sequence[str]]) -> tuple[tuple[str, ...], ...]:
     return tuple(tuple(group) for group in groups)
-
-
-def _by_id(fact: Fact) -> int:
-    return fact.id or 0
-
-
-def _group_id(fact: Fact) -> str:
-    return f"key:{fact.key}" if fact.key else f"#{fact.id}"
 
 
 def _other_report(a: Fact, b: Fact) -> bool:

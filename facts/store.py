@@ -25,6 +25,8 @@ from typing import Any
 
 from sqlite_utils import Database
 
+from facts import index_tables
+from facts.index_entries import group_name
 from facts.model import EDITABLE_FIELDS, Fact, FactData
 from facts.synonyms import SynonymGroup, SynonymTerms, merged_terms, term_key
 
@@ -184,6 +186,8 @@ class FactStore:
         self._own_audit: list[tuple[int, int]] = []
         """Audit id ranges (first, last] this connection wrote since `sync` last looked: not news to it."""
         self._own_lock = threading.Lock()
+        self.writes = 0
+        """Committed write transactions through this store (what an in-memory store's readers go by)."""
         try:
             with _owner_only():
                 self._open(create, busy_timeout)
@@ -211,6 +215,7 @@ class FactStore:
                 self.db.enable_wal()
             self._create_schema()
             self._audit_seen = self._max_audit_id()
+            self._ensure_index()
             self._data_version = self._read_data_version()
         except BaseException:
             conn.close()
@@ -311,6 +316,7 @@ class FactStore:
             self.db["audit"].create_index(["actor", "id"], if_not_exists=True)
             self.db["audit"].create_index(["fact_id", "id"], if_not_exists=True)
             self._create_questions_schema()
+            index_tables.create(self.db.conn)
             if self.db.execute("pragma application_id").fetchone()[0] != APPLICATION_ID:
                 self.db.execute(f"pragma application_id = {APPLICATION_ID}")
                 self.db.execute(f"pragma user_version = {SCHEMA_VERSION}")
@@ -331,6 +337,8 @@ class FactStore:
         first = self._max_audit_id() if self._audit_seen >= 0 else 0
         try:
             yield
+            if self._audit_seen >= 0:
+                self._update_index(first)
             own = (first, self._max_audit_id() if self._audit_seen >= 0 else 0)
             with self._own_lock:
                 self._own_audit.append(own)
@@ -340,10 +348,55 @@ class FactStore:
                 with self._own_lock:
                     self._own_audit.remove(own)
                 raise
+            self.writes += 1
         except BaseException:
             if self.db.conn.in_transaction:
                 self.db.conn.rollback()
             raise
+
+    # -- the matching index -----------------------------------------------------------
+
+    def _ensure_index(self) -> None:
+        """Make the matching index if it is missing or was made by another tokeniser or with other synonyms.
+
+        Once per tokeniser version, never at every start; a progress bar shows on a terminal.
+        """
+        synonyms = self.synonym_terms()
+        if index_tables.stored_version(self.db.conn) == index_tables.index_version(synonyms):
+            return
+        with self._write():
+            index_tables.rebuild(self.db.conn, synonyms, index_tables.terminal_progress("indexing facts"))
+
+    def _update_index(self, first_audit: int) -> None:
+        """Part of every write: the index follows the facts (and synonyms) this transaction changed."""
+        rows = self.db.conn.execute(
+            "select kind, fact_id, json_extract(before, '$.key'), before is null from audit where id > ? order by id",
+            [first_audit],
+        ).fetchall()
+        if not rows:
+            return
+        synonyms = self.synonym_terms()
+        if any(kind == SYNONYMS for kind, *_ in rows):
+            if index_tables.stored_version(self.db.conn) != index_tables.index_version(synonyms):
+                index_tables.rebuild(self.db.conn, synonyms)
+                return
+        changed: dict[int, str | None] = {}
+        for kind, fact_id, key, was_new in rows:
+            if kind == FACT and fact_id not in changed:
+                changed[fact_id] = None if was_new else group_name(fact_id, key)
+        if changed:
+            index_tables.update(self.db.conn, changed, synonyms)
+
+    def index_reader(self) -> index_tables.IndexReader:
+        """The matching index as the matcher reads it: through `sync`'s own connection, never waiting for a writer."""
+        conn = self._reader()
+        return index_tables.IndexReader(
+            conn, conn is self.db.conn, self._live_many, self.all, lambda: self.writes
+        )
+
+    def synonym_terms(self) -> tuple[tuple[str, ...], ...]:
+        """The live synonym groups' terms, as the matcher and the index use them."""
+        return tuple(tuple(group.terms) for group in self.synonym_groups())
 
     # -- listeners --------------------------------------------------------------
 
@@ -377,6 +430,12 @@ class FactStore:
         if version == self._data_version:
             return 0
         self._data_version = version
+        if not (self._listeners or self._batch_listeners or self._synonym_listeners):
+            # Nobody to tell (the matcher reads the index itself): just move past what is there.
+            with self._own_lock:
+                self._own_audit.clear()
+            self._audit_seen = reader.execute("select coalesce(max(id), 0) from audit").fetchone()[0]
+            return 0
         with self._own_lock:
             own = list(self._own_audit)
         skip = "".join(" and not (id > ? and id <= ?)" for _ in own)
@@ -451,9 +510,14 @@ class FactStore:
         """True when no fact was ever stored here, deleted ones included."""
         return self.db.execute("select count(*) from facts").fetchone()[0] == 0
 
-    def all(self) -> list[Fact]:
-        """Every live fact, by id."""
-        return [_fact(row) for row in self.db.query("select * from facts where deleted_at is null order by id")]
+    def all(self, conn: sqlite3.Connection | None = None) -> list[Fact]:
+        """Every live fact, by id.
+
+        :param conn: the connection to read through (the matcher's); by default the store's.
+        """
+        cursor = (conn or self.db.conn).execute("select * from facts where deleted_at is null order by id")
+        columns = [column[0] for column in cursor.description]
+        return [_fact(dict(zip(columns, values))) for values in cursor]
 
     def get(self, fact_id: int) -> Fact:
         """The live fact with this id.

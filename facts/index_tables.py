@@ -1,0 +1,390 @@
+"""The store's half of the persistent matching index: its tables, and the only SQL about them.
+
+Two tables, written in the same transaction as the facts they describe:
+
+- ``match_groups``: one row per group (a fact and its other-language versions),
+  with its member ids and what scoring needs (`facts.index_entries`);
+- ``match_postings``: per token, how many groups have it and which (a sorted
+  array of 32-bit group ids, read straight into numpy). Grammar tokens
+  (hiragana glue, in half of all Japanese facts) keep only their count.
+
+The meta table records the tokeniser version and synonyms the index was made
+with; when either differs, the index is made again once, never at every start.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+import sys
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from itertools import islice
+from typing import Any
+
+import numpy as np
+
+from facts.index_entries import TOKENISER_VERSION, Entry, IndexedFact, StoredGroup, decode, entries, group_name, indexed_fact
+from facts.normalize import is_grammar, use_synonyms
+
+SCHEMA = """
+create table if not exists match_groups (
+    gid integer primary key,
+    name text not null unique,
+    fact_ids text not null,
+    data text not null
+);
+create table if not exists match_postings (
+    token text primary key,
+    df integer not null,
+    gids blob
+) without rowid;
+create index if not exists facts_key on facts (key) where key is not null;
+"""
+
+_VERSION, _GROUPS = "index_version", "index_groups"
+_BATCH = 500
+"""Names or ids bound in one query: well under SQLite's variable limit."""
+_INDEXED_COLUMNS = "id, key, question, aliases, answer, figure, source_title, tags"
+_REBUILD_SHARE = 0.3
+"""A change touching more than this share of all groups rebuilds the index rather than patching it."""
+_GIDS = np.dtype("<i4")
+
+Progress = Callable[[int, int], None]
+"""Called with (groups done, groups in all) while the index is being made."""
+
+
+def index_version(synonyms: Iterable[Sequence[str]]) -> str:
+    """The version an index made now with these synonym groups has."""
+    digest = hashlib.sha256(json.dumps([list(group) for group in synonyms], ensure_ascii=False).encode())
+    return f"{TOKENISER_VERSION}:{digest.hexdigest()[:16]}"
+
+
+def create(conn: sqlite3.Connection) -> None:
+    """Make the index tables if they are missing (inside the caller's transaction)."""
+    for statement in SCHEMA.split(";"):
+        if statement.strip():
+            conn.execute(statement)
+
+
+def stored_version(conn: sqlite3.Connection) -> str | None:
+    row = conn.execute("select value from meta where name = ?", [_VERSION]).fetchone()
+    return row[0] if row else None
+
+
+def group_count(conn: sqlite3.Connection) -> int:
+    row = conn.execute("select value from meta where name = ?", [_GROUPS]).fetchone()
+    return int(row[0]) if row else 0
+
+
+def _set_meta(conn: sqlite3.Connection, name: str, value: str) -> None:
+    conn.execute("insert or replace into meta (name, value) values (?, ?)", [name, value])
+
+
+# -- writing (inside the store's write transaction) ----------------------------------
+
+
+def rebuild(conn: sqlite3.Connection, synonyms: tuple[tuple[str, ...], ...], progress: Progress | None = None) -> None:
+    """Make the whole index anew from the live facts."""
+    use_synonyms(synonyms)
+    conn.execute("delete from match_groups")
+    conn.execute("delete from match_postings")
+    rows = conn.execute(f"select {_INDEXED_COLUMNS} from facts where deleted_at is null order by id").fetchall()
+    members: dict[str, list[IndexedFact]] = defaultdict(list)
+    for row in rows:
+        fact = indexed_fact(row)
+        members[group_name(fact.id, fact.key)].append(fact)
+    pending = list(members.items())
+    postings: dict[str, list[int]] = defaultdict(list)
+    done = 0
+    for chunk in _chunks(entries(pending), 2000):
+        first = _next_gid(conn)
+        conn.executemany(
+            "insert into match_groups (gid, name, fact_ids, data) values (?, ?, ?, ?)",
+            [(first + n, entry.name, _ids_text(entry.fact_ids), entry.data) for n, entry in enumerate(chunk)],
+        )
+        for n, entry in enumerate(chunk):
+            for token in entry.tokens:
+                postings[token].append(first + n)
+        done += len(chunk)
+        if progress is not None:
+            progress(done, len(pending))
+    conn.executemany(
+        "insert into match_postings (token, df, gids) values (?, ?, ?)",
+        [(token, len(gids), None if is_grammar(token) else np.asarray(gids, _GIDS).tobytes()) for token, gids in postings.items()],
+    )
+    _set_meta(conn, _GROUPS, str(len(pending)))
+    _set_meta(conn, _VERSION, index_version(synonyms))
+
+
+def update(
+    conn: sqlite3.Connection,
+    changed: dict[int, str | None],
+    synonyms: tuple[tuple[str, ...], ...],
+) -> None:
+    """Bring the index in line with the facts after some of them changed (added, edited, deleted).
+
+    :param changed: each changed fact's id and its group name before the change (None if it is new).
+    """
+    names = {name for name in changed.values() if name}
+    for chunk in _batches(list(changed)):
+        marks = ",".join("?" * len(chunk))
+        names.update(
+            group_name(fact_id, key)
+            for fact_id, key in conn.execute(f"select id, key from facts where deleted_at is null and id in ({marks})", chunk)
+        )
+    total = group_count(conn)
+    if total and len(names) > total * _REBUILD_SHARE and len(names) > 2000:
+        rebuild(conn, synonyms)
+        return
+    use_synonyms(synonyms)
+    members = _members(conn, names)
+    old = _stored_tokens(conn, names)
+    fresh = {entry.name: entry for entry in entries(sorted(members.items()))}
+    added: dict[str, list[int]] = defaultdict(list)
+    removed: dict[str, list[int]] = defaultdict(list)
+    next_gid = _next_gid(conn)
+    count = total
+    for name in sorted(names):
+        gid, old_tokens = old.get(name, (None, frozenset()))
+        entry = fresh.get(name)
+        if entry is None:
+            if gid is not None:
+                conn.execute("delete from match_groups where gid = ?", [gid])
+                count -= 1
+                for token in old_tokens:
+                    removed[token].append(gid)
+            continue
+        if gid is None:
+            gid, next_gid, count = next_gid, next_gid + 1, count + 1
+            conn.execute(
+                "insert into match_groups (gid, name, fact_ids, data) values (?, ?, ?, ?)",
+                [gid, name, _ids_text(entry.fact_ids), entry.data],
+            )
+        else:
+            conn.execute(
+                "update match_groups set fact_ids = ?, data = ? where gid = ?", [_ids_text(entry.fact_ids), entry.data, gid]
+            )
+        for token in entry.tokens - old_tokens:
+            added[token].append(gid)
+        for token in old_tokens - entry.tokens:
+            removed[token].append(gid)
+    _patch_postings(conn, added, removed)
+    _set_meta(conn, _GROUPS, str(count))
+
+
+def _members(conn: sqlite3.Connection, names: set[str]) -> dict[str, list[IndexedFact]]:
+    """The live facts of each named group, by id."""
+    keys = [name[4:] for name in names if name.startswith("key:")]
+    ids = [int(name[1:]) for name in names if name.startswith("#")]
+    members: dict[str, list[IndexedFact]] = defaultdict(list)
+    for chunk in _batches(keys):
+        marks = ",".join("?" * len(chunk))
+        query = f"select {_INDEXED_COLUMNS} from facts where deleted_at is null and key in ({marks}) order by id"
+        for row in conn.execute(query, chunk):
+            fact = indexed_fact(row)
+            members[group_name(fact.id, fact.key)].append(fact)
+    for chunk in _batches(ids):
+        marks = ",".join("?" * len(chunk))
+        query = f"select {_INDEXED_COLUMNS} from facts where deleted_at is null and key is null and id in ({marks})"
+        for row in conn.execute(query, chunk):
+            fact = indexed_fact(row)
+            members[group_name(fact.id, fact.key)].append(fact)
+    return members
+
+
+def _stored_tokens(conn: sqlite3.Connection, names: set[str]) -> dict[str, tuple[int, frozenset[str]]]:
+    """Each named group's gid and tokens as the index has them now."""
+    found: dict[str, tuple[int, frozenset[str]]] = {}
+    for chunk in _batches(sorted(names)):
+        marks = ",".join("?" * len(chunk))
+        for gid, name, fact_ids, data in conn.execute(
+            f"select gid, name, fact_ids, data from match_groups where name in ({marks})", chunk
+        ):
+            group = decode(gid, fact_ids, data)
+            found[name] = (gid, group.strong | group.weak)
+    return found
+
+
+def _patch_postings(conn: sqlite3.Connection, added: dict[str, list[int]], removed: dict[str, list[int]]) -> None:
+    tokens = sorted(added.keys() | removed.keys())
+    current = _postings(conn, tokens)
+    writes, deletes = [], []
+    for token in tokens:
+        df, gids = current.get(token, (0, None))
+        plus, minus = added.get(token, ()), removed.get(token, ())
+        df += len(plus) - len(minus)
+        if df <= 0:
+            deletes.append((token,))
+            continue
+        if is_grammar(token):
+            writes.append((token, df, None))
+            continue
+        array = gids if gids is not None else np.empty(0, _GIDS)
+        if minus:
+            array = array[~np.isin(array, np.asarray(minus, _GIDS))]
+        if plus:
+            array = np.union1d(array, np.asarray(plus, _GIDS)).astype(_GIDS)
+        writes.append((token, int(array.size), array.tobytes()))
+    conn.executemany("delete from match_postings where token = ?", deletes)
+    conn.executemany("insert or replace into match_postings (token, df, gids) values (?, ?, ?)", writes)
+
+
+def _next_gid(conn: sqlite3.Connection) -> int:
+    return conn.execute("select coalesce(max(gid), 0) + 1 from match_groups").fetchone()[0]
+
+
+def _ids_text(ids: Sequence[int]) -> str:
+    return " ".join(map(str, ids))
+
+
+# -- reading (through any connection; one question's reads in one read transaction) ------
+
+
+def _postings(conn: sqlite3.Connection, tokens: Sequence[str]) -> dict[str, tuple[int, np.ndarray | None]]:
+    found: dict[str, tuple[int, np.ndarray | None]] = {}
+    for chunk in _batches(list(tokens)):
+        marks = ",".join("?" * len(chunk))
+        for token, df, blob in conn.execute(f"select token, df, gids from match_postings where token in ({marks})", chunk):
+            found[token] = (df, np.frombuffer(blob, _GIDS) if blob is not None else None)
+    return found
+
+
+postings = _postings
+"""Each token's group count and group ids (None for grammar tokens); tokens no group has are left out."""
+
+
+def document_counts(conn: sqlite3.Connection, tokens: Sequence[str]) -> dict[str, int]:
+    """How many groups have each token (tokens no group has are left out)."""
+    found: dict[str, int] = {}
+    for chunk in _batches(list(tokens)):
+        marks = ",".join("?" * len(chunk))
+        found.update(conn.execute(f"select token, df from match_postings where token in ({marks})", chunk).fetchall())
+    return found
+
+
+def stored_groups(conn: sqlite3.Connection, gids: Sequence[int]) -> dict[int, StoredGroup]:
+    found: dict[int, StoredGroup] = {}
+    for chunk in _batches(list(gids)):
+        marks = ",".join("?" * len(chunk))
+        for gid, fact_ids, data in conn.execute(f"select gid, fact_ids, data from match_groups where gid in ({marks})", chunk):
+            found[gid] = decode(gid, fact_ids, data)
+    return found
+
+
+def group_members(conn: sqlite3.Connection, name: str) -> tuple[int, ...]:
+    """The ids of a group's facts (none if there is no such group)."""
+    row = conn.execute("select fact_ids from match_groups where name = ?", [name]).fetchone()
+    return tuple(int(part) for part in row[0].split()) if row else ()
+
+
+def words_starting(conn: sqlite3.Connection, initial: str) -> list[str]:
+    """The English words (letters only) the index has that start with `initial`, sorted."""
+    upper = chr(ord(initial) + 1)
+    rows = conn.execute("select token from match_postings where token >= ? and token < ?", [initial, upper])
+    return [token for (token,) in rows if token.isascii() and token.isalpha()]
+
+
+def _batches(items: list) -> Iterator[list]:  # type: ignore[type-arg]
+    for start in range(0, len(items), _BATCH):
+        yield items[start : start + _BATCH]
+
+
+def _chunks(items: Iterable[Entry], size: int) -> Iterator[list[Entry]]:
+    iterator = iter(items)
+    while chunk := list(islice(iterator, size)):
+        yield chunk
+
+
+def terminal_progress(label: str) -> Progress | None:
+    """A progress bar on stderr when it is a terminal (None otherwise: logs stay clean)."""
+    if not sys.stderr.isatty():
+        return None
+
+    def show(done: int, total: int) -> None:
+        width = 30
+        filled = width * done // max(total, 1)
+        sys.stderr.write(f"\r{label} [{'#' * filled}{'.' * (width - filled)}] {done:,}/{total:,}")
+        if done >= total:
+            sys.stderr.write("\n")
+        sys.stderr.flush()
+
+    return show
+
+
+class IndexReader:
+    """What the matcher reads from the database, through one connection, one question at a time.
+
+    A question's reads happen in one read transaction (`reading`), so a write
+    committed meanwhile by another thread or process is seen whole or not at all.
+    """
+
+    def __init__(
+        self,
+        conn: sqlite3.Connection,
+        shared: bool,
+        load_facts: Callable[[list[int], sqlite3.Connection], dict[int, Any]],
+        load_all: Callable[[sqlite3.Connection], list[Any]],
+        writes: Callable[[], int],
+    ) -> None:
+        """:param shared: True when `conn` is also the store's writing connection (an in-memory store)."""
+        self.conn = conn
+        self._shared = shared
+        self._load_facts = load_facts
+        self._load_all = load_all
+        self._writes = writes
+
+    @contextmanager
+    def reading(self) -> Iterator[IndexReader]:
+        """One consistent view of the index for the duration of the block."""
+        began = not self._shared and not self.conn.in_transaction
+        if began:
+            self.conn.execute("begin")
+        try:
+            yield self
+        finally:
+            if began and self.conn.in_transaction:
+                self.conn.rollback()
+
+    def stamp(self) -> tuple[int, int]:
+        """Changes whenever anyone (this process or another) commits a change to the database."""
+        return self.conn.execute("pragma data_version").fetchone()[0], self._writes()
+
+    def version(self) -> str | None:
+        return stored_version(self.conn)
+
+    def group_count(self) -> int:
+        return group_count(self.conn)
+
+    def max_gid(self) -> int:
+        return _next_gid(self.conn) - 1
+
+    def postings(self, tokens: Sequence[str]) -> dict[str, tuple[int, np.ndarray | None]]:
+        return _postings(self.conn, tokens)
+
+    def document_counts(self, tokens: Sequence[str]) -> dict[str, int]:
+        return document_counts(self.conn, tokens)
+
+    def groups(self, gids: Sequence[int]) -> dict[int, StoredGroup]:
+        return stored_groups(self.conn, gids)
+
+    def group_members(self, name: str) -> tuple[int, ...]:
+        return group_members(self.conn, name)
+
+    def words_starting(self, initial: str) -> list[str]:
+        return words_starting(self.conn, initial)
+
+    def synonym_terms(self) -> tuple[tuple[str, ...], ...]:
+        """The live synonym groups' terms, by group id (as `FactStore.synonym_terms`)."""
+        rows = self.conn.execute("select terms from synonyms where deleted_at is null order by id")
+        return tuple(tuple(json.loads(terms)) for (terms,) in rows)
+
+    def facts(self, fact_ids: list[int]) -> dict[int, Any]:
+        """The live facts among these ids."""
+        return self._load_facts(fact_ids, self.conn)
+
+    def all_facts(self) -> list[Any]:
+        """Every live fact, by id."""
+        return self._load_all(self.conn)
