@@ -14,8 +14,7 @@ from bot.config import Settings
 from bot.delivery import RetryingRateLimiter
 from bot.ordering import PerChatUpdateProcessor
 from bot.persistence import StorePersistence
-from facts.io import bundled_seed, bundled_seed_synonyms
-from facts.matcher import Matcher
+from bot.services import build_matcher, open_store
 from facts.questions_log import QuestionsLog
 from facts.store import FactStore
 from handlers import (
@@ -36,20 +35,6 @@ from handlers.context import FactbotContext
 from handlers.workers import Workers
 
 log = logging.getLogger(__name__)
-
-
-def open_store(settings: Settings) -> FactStore:
-    """Open the fact database, filling it with the bundled facts and synonyms if it is brand new."""
-    store = FactStore(settings.db)
-    added = store.seed(bundled_seed(), bundled_seed_synonyms())
-    if added:
-        log.info("new database %s seeded with %d facts", settings.db, added)
-    return store
-
-
-def build_matcher(store: FactStore) -> Matcher:
-    """A matcher over the stored facts and synonyms: it reads the store's index, so it sees every change."""
-    return Matcher.over(store)
 
 
 class FactbotApp(Application):

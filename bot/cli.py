@@ -20,15 +20,13 @@ import traceback
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from pydantic import ValidationError
-from telegram.error import InvalidToken, TelegramError
-
-from bot.app import build_application, build_matcher, open_store
+from bot.services import build_matcher, open_store
 from bot.config import SECRET_TOKEN_RULE, Settings, is_secret_token
 from bot.logs import SecretFilter, setup_logging
-from bot.serve import Webhook, connect, serve
 from facts.answers import Answer, answer_question
 from facts.io import (
     SYNONYMS_SUFFIX,
@@ -48,6 +46,9 @@ from facts.render import answer_text
 from facts.stats import compute_stats, summary_lines, window_start
 from facts.store import BadDatabasePath, DatabaseFailure, FactStore, StoreError, explain_error
 from facts.unanswered import Entry, closest_facts, open_entries
+
+if TYPE_CHECKING:
+    from bot.serve import Webhook
 
 EXIT_DATA = 1
 EXIT_USAGE = 2
@@ -194,6 +195,9 @@ def run_bot(args: argparse.Namespace, settings: Settings) -> int:
         log.warning("FACTBOT_ADMINS is empty: nobody can curate facts from Telegram")
     if webhook is not None and args.secret_token is None and settings.webhook_secret is None:
         log.info("no webhook secret given (FACTBOT_WEBHOOK_SECRET); using a random one for this run")
+    from bot.app import build_application  # Telegram is imported only to run the bot: `ask` starts fast
+    from bot.serve import serve
+
     store = open_store(settings)
     app = build_application(settings, store)
     loop = asyncio.new_event_loop()
@@ -212,6 +216,10 @@ def run_bot(args: argparse.Namespace, settings: Settings) -> int:
 
 def _connect(loop: asyncio.AbstractEventLoop, app: object, settings: Settings) -> bool:
     """Reach Telegram, waiting while it is unreachable; False when stopped by a signal first."""
+    from telegram.error import InvalidToken, TelegramError
+
+    from bot.serve import connect
+
     task = loop.create_task(connect(app, settings.api_base_url))  # type: ignore[arg-type]
     for stop in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(stop, task.cancel)
@@ -235,6 +243,8 @@ def _connect(loop: asyncio.AbstractEventLoop, app: object, settings: Settings) -
 
 def _webhook(args: argparse.Namespace, settings: Settings) -> Webhook | None:
     """The webhook from the options, checked; None for long polling."""
+    from bot.serve import Webhook
+
     if args.webhook is None:
         if args.secret_token:
             raise CliError("--secret-token only applies with --webhook URL")

@@ -98,7 +98,7 @@ def build_group(members: list[Fact]) -> Group:
 
 def build_groups(pending: list[tuple[str, list[Fact]]], workers: int | None = None) -> Iterator[Batch]:
     """The groups of (group id, members) in batches (in no particular order), on several cores when that pays off."""
-    workers = _worker_count(len(pending)) if workers is None else workers
+    workers = worker_count(len(pending)) if workers is None else workers
     starts = range(0, len(pending), _CHUNK)
     if workers <= 1:
         for start in starts:
@@ -166,7 +166,7 @@ def _count_grammar(postings: dict[str, list[str]]) -> dict[str, int]:
     return {token: len(postings.pop(token)) for token in [token for token in postings if is_grammar(token)]}
 
 
-def _worker_count(groups: int) -> int:
+def worker_count(groups: int) -> int:
     """How many processes to build `groups` groups with: 1 unless the table is large and forking is safe."""
     if groups < PARALLEL_MIN_GROUPS or not sys.platform.startswith("linux"):
         return 1  # fork is the safe, cheap way to share the facts only on Linux

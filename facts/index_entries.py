@@ -12,14 +12,19 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
+import multiprocessing
 from collections.abc import Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
-from datetime import date
 from pathlib import Path
 from typing import NamedTuple
 
-from facts.groups import Group, build_groups
-from facts.normalize import compact
+from facts.groups import Group, build_group, worker_count
+from facts.normalize import compacts, marker_tokens, tokens
+
+log = logging.getLogger(__name__)
 
 _HERE = Path(__file__).resolve().parent
 _TOKENISER_SOURCES = ("normalize.py", "groups.py", "index_entries.py")
@@ -49,6 +54,7 @@ class IndexedFact(NamedTuple):
     figure: str | None
     source_title: str
     tags: tuple[str, ...]
+    published: str | None
 
     def texts(self) -> list[str]:
         """Its question, then its aliases (as `Fact.texts`)."""
@@ -56,8 +62,8 @@ class IndexedFact(NamedTuple):
 
 
 def indexed_fact(row: Sequence[object]) -> IndexedFact:
-    """An `IndexedFact` from a row of (id, key, question, aliases JSON, answer, figure, source_title, tags JSON)."""
-    fact_id, key, question, aliases, answer, figure, source_title, tags = row
+    """An `IndexedFact` from a row of (id, key, question, aliases JSON, answer, figure, source_title, tags JSON, published)."""
+    fact_id, key, question, aliases, answer, figure, source_title, tags, published = row
     return IndexedFact(
         fact_id,  # type: ignore[arg-type]
         key,  # type: ignore[arg-type]
@@ -67,6 +73,7 @@ def indexed_fact(row: Sequence[object]) -> IndexedFact:
         figure,  # type: ignore[arg-type]
         source_title,  # type: ignore[arg-type]
         tuple(json.loads(tags)) if tags else (),  # type: ignore[arg-type]
+        published,  # type: ignore[arg-type]
     )
 
 
@@ -89,14 +96,52 @@ class Entry:
 
 
 def entries(pending: list[tuple[str, list[IndexedFact]]]) -> Iterator[Entry]:
-    """The entries of these groups (members sorted by id), tokenised on several cores for large batches."""
-    for built, _postings, _grammar in build_groups(pending):  # type: ignore[arg-type]
-        for name, group in built:
-            yield _entry(name, group.ready())
+    """The entries of these groups (members sorted by id), in order; on several cores for large batches.
+
+    Worker processes are forked, so they inherit the facts and the lexicon
+    rather than receive them, and send back only the finished entries.
+    """
+    workers = worker_count(len(pending))
+    if workers <= 1:
+        for name, members in pending:
+            yield _entry(name, build_group(members))  # type: ignore[arg-type]
+        return
+    global _PENDING
+    marker_tokens(), tokens("")  # load the lexicon once, here, so every worker inherits it
+    _PENDING = pending
+    starts = range(0, len(pending), _CHUNK)
+    done = 0
+    try:
+        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+            for chunk in pool.map(_entries_of_chunk, starts):
+                yield from chunk
+                done += 1
+    except BrokenProcessPool:  # a worker was killed (out of memory?): index what is left here
+        log.warning("index workers stopped; indexing the remaining %d groups in this process", len(pending) - done * _CHUNK)
+        for start in starts[done:]:
+            yield from _chunk_entries(pending, start)
+    finally:
+        _PENDING = []
+
+
+_CHUNK = 1_000
+"""Groups per task sent to a worker: small enough to keep every core busy to the end."""
+_PENDING: list[tuple[str, list[IndexedFact]]] = []
+"""The groups a pool's workers index: set before they fork, so they inherit it."""
+
+
+def _entries_of_chunk(start: int) -> list[Entry]:
+    """In a worker: the entries of one chunk of the inherited `_PENDING`."""
+    return _chunk_entries(_PENDING, start)
+
+
+def _chunk_entries(pending: list[tuple[str, list[IndexedFact]]], start: int) -> list[Entry]:
+    return [_entry(name, build_group(members)) for name, members in pending[start : start + _CHUNK]]  # type: ignore[arg-type]
 
 
 def _entry(name: str, group: Group) -> Entry:
-    compacts = [compact(text) for member in group.members for text in member.texts()]
+    phrasings = compacts([text for member in group.members for text in member.texts()])
+    lead = group.members[0]  # the fact a match of the group shows
     data = json.dumps(
         [
             " ".join(group.strong),
@@ -104,7 +149,10 @@ def _entry(name: str, group: Group) -> Entry:
             " ".join(sorted(group.intents)),
             " ".join(sorted(group.owners)),
             [" ".join(phrasing) for phrasing in group.phrasings],
-            compacts,
+            phrasings,
+            lead.tags,
+            lead.figure,
+            lead.published,
         ],
         ensure_ascii=False,
         separators=(",", ":"),
@@ -112,50 +160,56 @@ def _entry(name: str, group: Group) -> Entry:
     return Entry(name, tuple(member.id for member in group.members), data, frozenset((*group.strong, *group.weak)))
 
 
-@dataclass(slots=True)
 class StoredGroup:
-    """A group as scoring sees it, read back from the index."""
+    """A group as scoring sees it, read back from the index.
 
-    gid: int
-    fact_ids: tuple[int, ...]
-    strong: frozenset[str]
-    weak: frozenset[str]
-    intents: frozenset[str]
-    owners: frozenset[str]
-    owned: frozenset[str]
-    phrasings: tuple[tuple[str, ...], ...]
-    compacts: tuple[str, ...]
-    core: frozenset[str]
-    """The content tokens every phrasing has (what the fact is about)."""
-    totals: list[float] | None = None
-    """Each phrasing's total token weight, as of `totals_version` of the matcher."""
-    totals_version: int = -1
+    Most shortlisted groups are only checked for which question words they
+    have; their phrasings are unpacked the first time one is scored in full.
+    """
+
+    __slots__ = (
+        "gid", "fact_ids", "strong", "weak", "intents", "owners", "owned", "lead_tags", "lead_figure",
+        "lead_published", "_phrasings", "_packed_phrasings", "compacts", "core", "totals", "totals_version",
+    )
+
+    def __init__(self, gid: int, fact_ids: str, data: str) -> None:
+        strong, weak, intents, owners, phrasings, compacts, tags, figure, published = json.loads(data)
+        self.gid = gid
+        self.fact_ids = tuple(map(int, fact_ids.split()))
+        """Its members, by id; the first is the fact a match shows."""
+        self.strong = frozenset(strong.split())
+        """Tokens of its questions, aliases, figure and source: how people ask for it."""
+        self.weak = frozenset(weak.split())
+        """Other tokens of its answer and tags: what it is about."""
+        self.intents = frozenset(intents.split()) if intents else _EMPTY
+        self.owners = frozenset(owners.split()) if owners else _EMPTY
+        self.owned = frozenset(owner.split(":")[1] for owner in self.owners) if owners else _EMPTY
+        self.lead_tags = frozenset(tags)
+        """The tags, figure and date of its first fact: enough to tell another source's report from a rival."""
+        self.lead_figure: str | None = figure
+        self.lead_published: str = published or ""
+        """ISO date, or "" when unknown (so that it sorts first)."""
+        self._phrasings: tuple[tuple[str, ...], ...] | None = None
+        self._packed_phrasings: list[str] = phrasings
+        self.compacts: list[str] = compacts
+        """Each phrasing as compact text, for spelling similarity."""
+        self.core: frozenset[str] | None = None
+        """The content tokens every phrasing has (what the fact is about), made on first use."""
+        self.totals: list[float] | None = None
+        """Each phrasing's total token weight, as of `totals_version` of the matcher."""
+        self.totals_version = -1
+
+    @property
+    def phrasings(self) -> tuple[tuple[str, ...], ...]:
+        """The content tokens of every question and alias of every member."""
+        if self._phrasings is None:
+            self._phrasings = tuple(tuple(phrasing.split()) for phrasing in self._packed_phrasings)
+        return self._phrasings
+
+
+_EMPTY: frozenset[str] = frozenset()
 
 
 def decode(gid: int, fact_ids: str, data: str) -> StoredGroup:
     """A `StoredGroup` from an index row."""
-    strong, weak, intents, owners, phrasings, compacts = json.loads(data)
-    phrasing_tokens = tuple(tuple(phrasing.split()) for phrasing in phrasings)
-    owner_set = frozenset(owners.split())
-    present = [set(tokens) for tokens in phrasing_tokens if tokens]
-    return StoredGroup(
-        gid=gid,
-        fact_ids=tuple(int(part) for part in fact_ids.split()),
-        strong=frozenset(strong.split()),
-        weak=frozenset(weak.split()),
-        intents=frozenset(intents.split()),
-        owners=owner_set,
-        owned=frozenset(owner.split(":")[1] for owner in owner_set),
-        phrasings=phrasing_tokens,
-        compacts=tuple(compacts),
-        core=frozenset(set.intersection(*present)) if present else frozenset(),
-    )
-
-
-class FactSummary(NamedTuple):
-    """What choosing among the best matches needs of a fact, before the whole fact is loaded."""
-
-    id: int
-    tags: tuple[str, ...]
-    figure: str | None
-    published: date | None
+    return StoredGroup(gid, fact_ids, data)

@@ -47,7 +47,7 @@ create index if not exists facts_key on facts (key) where key is not null;
 _VERSION, _GROUPS = "index_version", "index_groups"
 _BATCH = 500
 """Names or ids bound in one query: well under SQLite's variable limit."""
-_INDEXED_COLUMNS = "id, key, question, aliases, answer, figure, source_title, tags"
+_INDEXED_COLUMNS = "id, key, question, aliases, answer, figure, source_title, tags, published"
 _REBUILD_SHARE = 0.3
 """A change touching more than this share of all groups rebuilds the index rather than patching it."""
 _GIDS = np.dtype("<i4")

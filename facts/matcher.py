@@ -26,7 +26,6 @@ import threading
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
@@ -87,6 +86,8 @@ class MatcherSettings:
     """Score lost when a question leaves out every word its fact's phrasings all share."""
     also_margin: float = 15.0
     """Facts this close to the best that share a tag and give another figure are 'also reported'."""
+    max_also: int = 5
+    """At most this many other sources are 'also reported' (the newest): an answer stays readable."""
     report_tie: float = 4.0
     """Other sources this close to the best are equally good answers: the newest of them is shown first."""
     weak_match: float = 0.7
@@ -108,7 +109,7 @@ class MatcherSettings:
     coverage_weight: float = 0.8
     specificity_weight: float = 0.1
     spelling_weight: float = 0.1
-    shortlist: int = 40
+    shortlist: int = 25
     max_candidates: int = 3000
     """Once this many candidates are found, further tokens only re-weigh them."""
     common_share: float = 0.05
@@ -273,11 +274,10 @@ class Matcher:
             return MatchResult(best=None, ranked=[])
         query_compact = compact(question)
         groups = self._groups(self._shortlist(weights))
-        self._load_counts({token for group in groups for phrasing in group.phrasings for token in phrasing})
+        self._load_counts(set().union(*(group.strong for group in groups)))  # every phrasing token is a strong one
         scored = self._rank(weights, intents, owners, query_compact, groups, limit)
-        matches = self._matches(scored, limit)
-        best, also = self._confident(matches)
-        return MatchResult(best=best, ranked=matches[:limit], also=also)
+        ranked, best, also = self._matches(scored, limit)
+        return MatchResult(best=best, ranked=ranked, also=also)
 
     def _load_postings(self, wanted: list[str]) -> None:
         """The document counts and postings of these tokens, into the caches."""
@@ -438,22 +438,29 @@ class Matcher:
         scored.sort(key=lambda item: (-item[0], item[1]))
         return scored
 
-    def _matches(self, scored: list[tuple[float, int]], limit: int) -> list[Match]:
-        """The ranked groups as matches of their first fact: all that can still matter to the answer."""
+    def _matches(self, scored: list[tuple[float, int]], limit: int) -> tuple[list[Match], Match | None, list[Match]]:
+        """The ranked groups as matches of their first fact, the confident best one, and its other reports.
+
+        Choosing needs only each group's lead tags, figure and date (in the index);
+        whole facts are read for the few that are returned.
+        """
         if not scored:
-            return []
+            return [], None, []
         floor = scored[0][0] - self.settings.also_margin
         wanted = [(score, gid) for n, (score, gid) in enumerate(scored) if n < limit or score > floor]
         groups = {group.gid: group for group in self._groups([gid for _, gid in wanted])}
-        firsts = [groups[gid].fact_ids[0] for _, gid in wanted if gid in groups]
-        facts = self._facts(firsts)
-        matches = []
-        for score, gid in wanted:
-            group = groups.get(gid)
-            fact = facts.get(group.fact_ids[0]) if group is not None else None
-            if fact is not None:  # None: deleted by another process this very moment
-                matches.append(Match(fact, round(score, 1)))
-        return matches
+        ranked = [_Ranked(round(score, 1), groups[gid]) for score, gid in wanted if gid in groups]
+        best, also = self._confident(ranked)
+        shown = ranked[:limit] + ([best] if best is not None else []) + also
+        facts = self._facts([item.group.fact_ids[0] for item in shown])
+
+        def as_match(item: _Ranked) -> Match | None:
+            fact = facts.get(item.group.fact_ids[0])
+            return Match(fact, item.score) if fact is not None else None  # None: deleted this very moment
+
+        matches = [match for match in map(as_match, ranked[:limit]) if match is not None]
+        best_match = as_match(best) if best is not None else None
+        return matches, best_match, [match for match in map(as_match, also) if match is not None]
 
     def _intent(self, intents: frozenset[str], group: StoredGroup) -> float:
         if not intents or intents & group.intents:
@@ -520,6 +527,9 @@ class Matcher:
         less well than the troops sent, though both cover the question's words.
         """
         core = group.core
+        if core is None:
+            present = [set(tokens_) for tokens_ in group.phrasings if tokens_]
+            core = group.core = frozenset(set.intersection(*present)) if present else frozenset()
         if not core or core.issubset(weights):
             return 1.0
         missing = sum(self._cached_weight(t) for t in core if t not in weights and not self._related_in(t, weights))
@@ -529,35 +539,36 @@ class Matcher:
     def _related_in(self, token: str, weights: dict[str, float]) -> bool:
         return any(other in weights for other in related().get(token, ()))
 
-    def _confident(self, matches: list[Match]) -> tuple[Match | None, list[Match]]:
+    def _confident(self, ranked: list[_Ranked]) -> tuple[_Ranked | None, list[_Ranked]]:
         """The best match unless it is too weak or too close to a different fact.
 
         Facts that report a different figure for the same thing (they share a
         tag and both have a number) are not rivals but other sources: the
         answer is the newest of them, and the rest are 'also reported'.
         """
-        if not matches or matches[0].score < self.settings.min_score:
+        settings = self.settings
+        if not ranked or ranked[0].score < settings.min_score:
             return None, []
-        best = matches[0]
-        nearby = [
-            m
-            for m in matches[1:]
-            if best.score - m.score < self.settings.also_margin and m.score >= self.settings.min_score
-        ]
-        reports = [m for m in nearby if _other_report(best.fact, m.fact)]
-        rival = next((m for m in matches[1:] if m not in reports), None)
-        if (
-            rival is not None
-            and best.score < self.settings.sure_score
-            and best.score - rival.score < self.settings.min_margin
-        ):
+        best = ranked[0]
+        nearby = [m for m in ranked[1:] if best.score - m.score < settings.also_margin and m.score >= settings.min_score]
+        reports = [m for m in nearby if _other_report(best.group, m.group)]
+        rival = next((m for m in ranked[1:] if not any(m is report for report in reports)), None)
+        if rival is not None and best.score < settings.sure_score and best.score - rival.score < settings.min_margin:
             return None, []
         if not reports:
             return best, []
-        tied = [best] + [m for m in reports if best.score - m.score < self.settings.report_tie]
+        tied = [best] + [m for m in reports if best.score - m.score < settings.report_tie]
         newest_tied = max(tied, key=_recency)
         group = sorted([best, *reports], key=_recency, reverse=True)
-        return newest_tied, [m for m in group if m is not newest_tied]
+        return newest_tied, [m for m in group if m is not newest_tied][: settings.max_also]
+
+
+@dataclass(frozen=True, slots=True)
+class _Ranked:
+    """A scored group, before its fact is read."""
+
+    score: float
+    group: StoredGroup
 
 
 _CACHED_POSTINGS = 20_000
@@ -580,15 +591,15 @@ def _synonym_tuples(groups: Iterable[Sequence[str]]) -> tuple[tuple[str, ...], .
     return tuple(tuple(group) for group in groups)
 
 
-def _other_report(a: Fact, b: Fact) -> bool:
+def _other_report(a: StoredGroup, b: StoredGroup) -> bool:
     """Another source's figure for the same thing: a shared tag, both figures numeric, different."""
     return (
-        bool(set(a.tags) & set(b.tags))
-        and has_number(a.figure)
-        and has_number(b.figure)
-        and a.figure != b.figure
+        bool(a.lead_tags & b.lead_tags)
+        and has_number(a.lead_figure)
+        and has_number(b.lead_figure)
+        and a.lead_figure != b.lead_figure
     )
 
 
-def _recency(match: Match) -> tuple[date, float]:
-    return (match.fact.published or date.min, match.score)
+def _recency(item: _Ranked) -> tuple[str, float]:
+    return (item.group.lead_published, item.score)

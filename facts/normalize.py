@@ -479,3 +479,14 @@ def compact(text: str) -> str:
 
 
 _NOT_ALNUM = re.compile(r"[\W_]+")
+
+
+def compacts(texts: Sequence[str]) -> list[str]:
+    """`compact` of each text, folded in one pass over all of them (indexing a table's phrasings)."""
+    if any(len(text) > MAX_QUESTION_CHARS for text in texts):
+        return [compact(text) for text in texts]
+    joined = _SEPARATOR.join(_nfkc(text).replace("_", " ") for text in texts)
+    parts = _fold_normalized(joined).split(_SEPARATOR)
+    if len(parts) != len(texts):  # cannot happen ("_" is replaced first); the slow way to be sure
+        return [compact(text) for text in texts]
+    return [_NOT_ALNUM.sub("", part) for part in parts]

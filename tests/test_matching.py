@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from facts.answers import answer_question
 from facts.io import bundled_seed
-from facts.groups import _pack_chunk as _PACK_CHUNK
+from facts.index_entries import _entries_of_chunk as _ENTRIES_OF_CHUNK
 from facts.matcher import Matcher
 from facts.model import Fact
 from facts.normalize import fold, tokens
@@ -153,12 +153,12 @@ def _many_facts(seed: list[Fact], copies: int) -> list[Fact]:
 def test_a_table_built_on_several_cores_answers_like_one_built_in_place(
     seed_facts: list[Fact], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import facts.groups
+    import facts.index_entries
 
     many = _many_facts(seed_facts, copies=5)
     in_place = Matcher(many)
-    monkeypatch.setattr(facts.groups, "_worker_count", lambda groups: 2)
-    monkeypatch.setattr(facts.groups, "_CHUNK", 7)  # several chunks, split across both workers
+    monkeypatch.setattr(facts.index_entries, "worker_count", lambda groups: 2)
+    monkeypatch.setattr(facts.index_entries, "_CHUNK", 7)  # several chunks, split across both workers
     on_cores = Matcher(many)
 
     questions = [text for fact in seed_facts for text in fact.texts()]
@@ -176,19 +176,19 @@ def _killed_on_the_second_chunk(start: int) -> object:
     """A build worker that dies, as the out-of-memory killer would make it (a worker unpickles it by name)."""
     if start == 7:
         os._exit(9)
-    return _PACK_CHUNK(start)
+    return _ENTRIES_OF_CHUNK(start)
 
 
 def test_if_a_build_worker_dies_the_rest_is_built_in_place(
     seed_facts: list[Fact], monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
-    import facts.groups
+    import facts.index_entries
 
     many = _many_facts(seed_facts, copies=3)
     in_place = Matcher(many)
-    monkeypatch.setattr(facts.groups, "_worker_count", lambda groups: 2)
-    monkeypatch.setattr(facts.groups, "_CHUNK", 7)
-    monkeypatch.setattr(facts.groups, "_pack_chunk", _killed_on_the_second_chunk)
+    monkeypatch.setattr(facts.index_entries, "worker_count", lambda groups: 2)
+    monkeypatch.setattr(facts.index_entries, "_CHUNK", 7)
+    monkeypatch.setattr(facts.index_entries, "_entries_of_chunk", _killed_on_the_second_chunk)
     survived = Matcher(many)
 
     assert "index workers stopped" in caplog.text

@@ -1,0 +1,26 @@
+"""The store and matcher, opened the same way for the bot and the CLI (no Telegram imported: `factbot ask` starts fast)."""
+
+from __future__ import annotations
+
+import logging
+
+from bot.config import Settings
+from facts.io import bundled_seed, bundled_seed_synonyms
+from facts.matcher import Matcher
+from facts.store import FactStore
+
+log = logging.getLogger(__name__)
+
+
+def open_store(settings: Settings) -> FactStore:
+    """Open the fact database, filling it with the bundled facts and synonyms if it is brand new."""
+    store = FactStore(settings.db)
+    added = store.seed(bundled_seed(), bundled_seed_synonyms())
+    if added:
+        log.info("new database %s seeded with %d facts", settings.db, added)
+    return store
+
+
+def build_matcher(store: FactStore) -> Matcher:
+    """A matcher over the stored facts and synonyms: it reads the store's index, so it sees every change."""
+    return Matcher.over(store)
