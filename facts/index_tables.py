@@ -18,6 +18,7 @@ import hashlib
 import json
 import sqlite3
 import sys
+from array import array
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -87,42 +88,78 @@ def _set_meta(conn: sqlite3.Connection, name: str, value: str) -> None:
 
 
 def rebuild(conn: sqlite3.Connection, synonyms: tuple[tuple[str, ...], ...], progress: Progress | None = None) -> None:
-    """Make the whole index anew from the live facts."""
+    """Make the whole index anew from the live facts.
+
+    The facts are read and indexed a slice at a time, and each token's group
+    ids kept as a compact array, so a million facts fit in memory.
+    """
     use_synonyms(synonyms)
     conn.execute("delete from match_groups")
     conn.execute("delete from match_postings")
-    rows = conn.execute(f"select {_INDEXED_COLUMNS} from facts where deleted_at is null order by id").fetchall()
-    members: dict[str, list[IndexedFact]] = defaultdict(list)
-    for row in rows:
-        fact = indexed_fact(row)
-        members[group_name(fact.id, fact.key)].append(fact)
-    pending = list(members.items())
-    postings: dict[str, list[int]] = defaultdict(list)
-    done = 0
-    for chunk in _chunks(entries(pending), 2000):
-        first = _next_gid(conn)
-        conn.executemany(
-            "insert into match_groups (gid, name, fact_ids, data) values (?, ?, ?, ?)",
-            [(first + n, entry.name, _ids_text(entry.fact_ids), entry.data) for n, entry in enumerate(chunk)],
-        )
-        for n, entry in enumerate(chunk):
+    total = conn.execute(
+        "select (select count(*) from facts where deleted_at is null and key is null)"
+        " + (select count(distinct key) from facts where deleted_at is null and key is not null)"
+    ).fetchone()[0]
+    postings: dict[str, array[int]] = {}
+    gid = 0
+    for pending in _all_groups(conn):
+        rows = []
+        for entry in entries(pending):
+            gid += 1
+            rows.append((gid, entry.name, _ids_text(entry.fact_ids), entry.data))
             for token in entry.tokens:
-                postings[token].append(first + n)
-        done += len(chunk)
-        if progress is not None:
-            progress(done, len(pending))
+                found = postings.get(token)
+                if found is None:
+                    found = postings[token] = array("i")
+                found.append(gid)
+        conn.executemany("insert into match_groups (gid, name, fact_ids, data) values (?, ?, ?, ?)", rows)
+        if progress is not None and total >= _PROGRESS_FROM:
+            progress(gid, total)
     conn.executemany(
         "insert into match_postings (token, df, gids) values (?, ?, ?)",
-        [(token, len(gids), None if is_grammar(token) else np.asarray(gids, _GIDS).tobytes()) for token, gids in postings.items()],
+        (
+            (token, len(gids), None if is_grammar(token) else np.asarray(gids, _GIDS).tobytes())
+            for token, gids in postings.items()
+        ),
     )
-    _set_meta(conn, _GROUPS, str(len(pending)))
+    _set_meta(conn, _GROUPS, str(gid))
     _set_meta(conn, _VERSION, index_version(synonyms))
+
+
+def _all_groups(conn: sqlite3.Connection) -> Iterator[list[tuple[str, list[IndexedFact]]]]:
+    """Every live group with its members, a slice at a time: facts of their own by id, then shared keys by key."""
+    alone = conn.execute(f"select {_INDEXED_COLUMNS} from facts where deleted_at is null and key is null order by id")
+    while rows := alone.fetchmany(_SLICE):
+        yield [(group_name(fact.id, None), [fact]) for fact in map(indexed_fact, rows)]
+    shared = conn.execute(
+        f"select {_INDEXED_COLUMNS} from facts where deleted_at is null and key is not null order by key, id"
+    )
+    pending: list[tuple[str, list[IndexedFact]]] = []
+    while rows := shared.fetchmany(_SLICE):
+        for fact in map(indexed_fact, rows):
+            name = group_name(fact.id, fact.key)
+            if pending and pending[-1][0] == name:
+                pending[-1][1].append(fact)
+                continue
+            if len(pending) >= _SLICE:
+                yield pending
+                pending = []
+            pending.append((name, [fact]))
+    if pending:
+        yield pending
+
+
+_SLICE = 20_000
+"""Facts read (and groups indexed) at a time when the whole index is made."""
+_PROGRESS_FROM = 5_000
+"""Below this many groups indexing is too quick for a progress bar."""
 
 
 def update(
     conn: sqlite3.Connection,
     changed: dict[int, str | None],
     synonyms: tuple[tuple[str, ...], ...],
+    progress: Progress | None = None,
 ) -> None:
     """Bring the index in line with the facts after some of them changed (added, edited, deleted).
 
@@ -137,7 +174,7 @@ def update(
         )
     total = group_count(conn)
     if total and len(names) > total * _REBUILD_SHARE and len(names) > 2000:
-        rebuild(conn, synonyms)
+        rebuild(conn, synonyms, progress)
         return
     use_synonyms(synonyms)
     members = _members(conn, names)

@@ -376,16 +376,17 @@ class FactStore:
         if not rows:
             return
         synonyms = self.synonym_terms()
+        progress = index_tables.terminal_progress("indexing facts")
         if any(kind == SYNONYMS for kind, *_ in rows):
             if index_tables.stored_version(self.db.conn) != index_tables.index_version(synonyms):
-                index_tables.rebuild(self.db.conn, synonyms)
+                index_tables.rebuild(self.db.conn, synonyms, progress)
                 return
         changed: dict[int, str | None] = {}
         for kind, fact_id, key, was_new in rows:
             if kind == FACT and fact_id not in changed:
                 changed[fact_id] = None if was_new else group_name(fact_id, key)
         if changed:
-            index_tables.update(self.db.conn, changed, synonyms)
+            index_tables.update(self.db.conn, changed, synonyms, progress)
 
     def index_reader(self) -> index_tables.IndexReader:
         """The matching index as the matcher reads it: through `sync`'s own connection, never waiting for a writer."""
