@@ -15,7 +15,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import re
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -33,8 +32,6 @@ SYNONYMS_SUFFIX = ".synonyms.csv"
 FileFormat = Literal["json", "csv"]
 MAX_REPORTED_ERRORS = 20
 MAX_JSON_DEPTH = 20
-_JSON_STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
-_JSON_BRACKET = re.compile(r"[\[\]{}]")
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 """A cell starting with one of these is run as a formula by spreadsheets (OWASP: CSV injection)."""
@@ -176,13 +173,15 @@ def _checked_synonyms(rows: list[Any], problems: list[str]) -> list[list[str]]:
 
 def _json_sections(text: str) -> tuple[list[Any] | None, list[Any] | None]:
     """The fact rows and the synonym groups of a JSON file (None for a section it does not have)."""
-    check_json_depth(text)
+    too_deep = FactFileError([f"JSON nested too deeply (more than {MAX_JSON_DEPTH} levels)"])
     try:
         data = json.loads(text)
     except json.JSONDecodeError as error:
         raise FactFileError([f"not valid JSON (line {error.lineno}, column {error.colno}: {error.msg})"]) from None
-    except RecursionError:  # deeper than the check counts (it cannot see every malformed file)
-        raise FactFileError([f"JSON nested too deeply (more than {MAX_JSON_DEPTH} levels)"]) from None
+    except RecursionError:  # `[[[[…]]]]` thousands deep: the parser stops safely at Python's recursion limit
+        raise too_deep from None
+    if _deeper_than(data, MAX_JSON_DEPTH):
+        raise too_deep
     if isinstance(data, list):
         return data, None
     if not isinstance(data, dict) or not ({"facts", "synonyms"} & data.keys()):
@@ -213,20 +212,22 @@ def _synonym_csv_rows(text: str) -> list[Any]:
     return [split_list(row[SYNONYMS_COLUMN] or "") if None not in row else "extra cells" for row in rows]
 
 
-def check_json_depth(text: str, limit: int | None = None) -> None:
-    """Refuse JSON nested deeper than a fact file ever is, before parsing it.
+def _deeper_than(data: Any, limit: int) -> bool:
+    """Whether parsed JSON nests lists and objects more than `limit` deep (a fact file needs 4 levels).
 
-    Python's JSON parser recurses once per level, so `[[[[…]]]]` a few thousand
-    deep raises RecursionError; a fact file needs 4 levels (object, list, fact, list).
-
-    :raises FactFileError: if brackets outside strings nest deeper than `limit`.
+    Checked on the parsed data, container by container: scanning the text
+    for brackets outside strings took seconds for a 100,000-fact file.
     """
-    limit = MAX_JSON_DEPTH if limit is None else limit
-    depth = 0
-    for bracket in _JSON_BRACKET.findall(_JSON_STRING.sub("", text)):
-        depth += 1 if bracket in "[{" else -1
+    if type(data) is not list and type(data) is not dict:
+        return False
+    level: list[tuple[Any, int]] = [(data, 1)]
+    while level:
+        value, depth = level.pop()
         if depth > limit:
-            raise FactFileError([f"JSON nested too deeply (more than {limit} levels)"])
+            return True
+        children = value.values() if type(value) is dict else value
+        level.extend((child, depth + 1) for child in children if type(child) is list or type(child) is dict)
+    return False
 
 
 def _csv_rows(text: str) -> list[dict[str, Any]]:

@@ -646,17 +646,20 @@ class FactStore:
             )
             changes.extend((stored, None) for stored in removed)
             new_ids = self._new_ids(sum(1 for _, fact in changed if fact.id is None), facts or [])
+            wanted = bool(self._listeners or self._batch_listeners)  # whole `after` facts only for listeners
+            rows, audit = [], []
             for before, fact in changed:
-                after = fact.model_copy(
-                    update={
-                        "id": fact.id if fact.id is not None else next(new_ids),
-                        "created_at": fact.created_at or (before.created_at if before else None) or now,
-                        "updated_at": (fact.updated_at or now) if before is None else now,
-                        "created_by": fact.created_by or (before.created_by if before else None) or actor,
-                    }
+                values = fact.model_dump(mode="json")
+                values.update(
+                    id=fact.id if fact.id is not None else next(new_ids),
+                    created_at=_iso(fact.created_at or (before.created_at if before else None) or now),
+                    updated_at=_iso((fact.updated_at or now) if before is None else now),
+                    created_by=fact.created_by or (before.created_by if before else None) or actor,
                 )
-                changes.append((before, after))
-            rows = [_row_for(after, **_managed(after), deleted_at=None) for _, after in changes[len(removed) :]]
+                audit.append((change_id, stamp, actor, "import", FACT, values["id"], _json(before), _dumps(values)))
+                rows.append(_stored_row(values))
+                if wanted:
+                    changes.append((before, _fact({**rows[-1], "deleted_at": None})))
             if rows:
                 columns = list(rows[0])
                 self.db.conn.executemany(
@@ -666,10 +669,7 @@ class FactStore:
             self.db.conn.executemany(
                 "insert into audit (change_id, at, actor, action, kind, fact_id, before, after) "
                 "values (?, ?, ?, ?, ?, ?, ?, ?)",
-                [
-                    (change_id, stamp, actor, "import", FACT, (after or before).id, _json(before), _json(after))
-                    for before, after in changes
-                ],
+                [(change_id, stamp, actor, "import", FACT, stored.id, _json(stored), None) for stored in removed] + audit,
             )
             if synonyms is not None:
                 synonym_counts = self._import_synonyms(synonyms, actor, replace, change_id, now)
@@ -1416,6 +1416,19 @@ def _managed(fact: Fact) -> dict[str, Any]:
 
 def _json(model: Fact | SynonymGroup | None) -> str | None:
     return model.model_dump_json() if model is not None else None
+
+
+def _iso(value: datetime) -> str:
+    return value.isoformat()
+
+
+def _dumps(values: dict[str, Any]) -> str:
+    return json.dumps(values, ensure_ascii=False, separators=(",", ":"))
+
+
+def _stored_row(values: dict[str, Any]) -> dict[str, Any]:
+    """A fact's JSON form (`model_dump(mode="json")`) as the facts table stores it."""
+    return {**values, "aliases": _dumps(values["aliases"]), "tags": _dumps(values["tags"])}
 
 
 def _row_for(data: FactData, **managed: datetime | str | None) -> dict[str, Any]:

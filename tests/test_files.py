@@ -129,7 +129,12 @@ def test_every_cell_survives_neutralising(text: str) -> None:
 
 @pytest.mark.parametrize(
     "bomb",
-    [b"[" * 100_000 + b"]" * 100_000, b'{"facts": ' * 50_000 + b"[]" + b"}" * 50_000, b"[" * 100_000],
+    [
+        b"[" * 100_000 + b"]" * 100_000,
+        b'{"facts": ' * 50_000 + b"[]" + b"}" * 50_000,
+        b"[" * 100_000,
+        b'[{"question": "q", "aliases": ' + b"[" * 25 + b"]" * 25 + b"}]",  # parses, but deeper than any fact file
+    ],
 )
 def test_a_json_nesting_bomb_is_refused_with_a_reason(bomb: bytes) -> None:
     with pytest.raises(FactFileError) as refused:
