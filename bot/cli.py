@@ -8,7 +8,6 @@ database file, 2 a problem with the command line or the configuration.
 from __future__ import annotations
 
 import argparse
-import asyncio
 import getpass
 import json
 import logging
@@ -48,6 +47,8 @@ from facts.store import BadDatabasePath, DatabaseFailure, FactStore, StoreError,
 from facts.unanswered import Entry, closest_facts, open_entries
 
 if TYPE_CHECKING:
+    import asyncio
+
     from bot.serve import Webhook
 
 EXIT_DATA = 1
@@ -195,6 +196,8 @@ def run_bot(args: argparse.Namespace, settings: Settings) -> int:
         log.warning("FACTBOT_ADMINS is empty: nobody can curate facts from Telegram")
     if webhook is not None and args.secret_token is None and settings.webhook_secret is None:
         log.info("no webhook secret given (FACTBOT_WEBHOOK_SECRET); using a random one for this run")
+    import asyncio
+
     from bot.app import build_application  # Telegram is imported only to run the bot: `ask` starts fast
     from bot.serve import serve
 
@@ -216,6 +219,8 @@ def run_bot(args: argparse.Namespace, settings: Settings) -> int:
 
 def _connect(loop: asyncio.AbstractEventLoop, app: object, settings: Settings) -> bool:
     """Reach Telegram, waiting while it is unreachable; False when stopped by a signal first."""
+    import asyncio
+
     from telegram.error import InvalidToken, TelegramError
 
     from bot.serve import connect
