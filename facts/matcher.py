@@ -21,6 +21,7 @@ closest known word ("nroth" → "north"), so typos do not look like new topics.
 
 from __future__ import annotations
 
+import logging
 import math
 import threading
 from collections import Counter, defaultdict
@@ -35,7 +36,7 @@ from rapidfuzz.distance import OSA
 
 from facts import groups as _groups_module
 from facts.groups import INTENT_TRUE, has_number
-from facts.index_entries import StoredGroup, group_name
+from facts.index_entries import TOKENISER_VERSION, StoredGroup, group_name
 from facts.model import Fact
 from facts.normalize import (
     compact,
@@ -52,6 +53,8 @@ from facts.normalize import (
 
 if TYPE_CHECKING:
     from facts.store import FactStore
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -185,6 +188,8 @@ class Matcher:
         if stored != self._index_version:
             self._index_version = stored
             self._synonyms = self._reader.synonym_terms()
+            if stored is not None and not stored.startswith(TOKENISER_VERSION + ":"):
+                log.warning("the matching index was made by another factbot version; restart this process to use it fully")
         self._use_my_synonyms()
 
     def _use_my_synonyms(self) -> None:
