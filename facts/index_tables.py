@@ -263,7 +263,11 @@ def _patch_postings(conn: sqlite3.Connection, added: dict[str, list[int]], remov
         if minus:
             array = array[~np.isin(array, np.asarray(minus, _GIDS))]
         if plus:
-            array = np.union1d(array, np.asarray(plus, _GIDS)).astype(_GIDS)
+            extra = np.unique(np.asarray(plus, _GIDS))
+            if not array.size or extra[0] > array[-1]:  # new groups have the newest ids: they go at the end
+                array = np.concatenate([array, extra]).astype(_GIDS)
+            else:
+                array = np.union1d(array, extra).astype(_GIDS)
         writes.append((token, int(array.size), array.tobytes()))
     conn.executemany("delete from match_postings where token = ?", deletes)
     conn.executemany("insert or replace into match_postings (token, df, gids) values (?, ?, ?)", writes)
