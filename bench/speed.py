@@ -18,8 +18,9 @@ indexes were just written):
   timed in-process (factbot through bench/speed_systems.py `factbot_answerer`,
   the calls `factbot ask` makes).
 - peak RSS of the cold start: the most any of those 3 processes held, from
-  `wait4`'s rusage (for factbot that includes its index-building worker
-  processes as the largest one of them, not their sum).
+  `wait4`'s rusage, taken by a tiny launcher (bench/speed_launch.py) so the
+  bench's own memory is not counted (for factbot it covers its index-building
+  worker processes as the largest one of them, not their sum).
 
 Prints the core count and Python version, then one markdown table per
 generator and size with the ratios, and the issue's targets at 100,000 and
@@ -39,7 +40,6 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -52,6 +52,7 @@ from speed_data import GENERATORS, BenchInput, generate  # noqa: E402
 from speed_report import SYSTEMS, latency_notes, table  # noqa: E402
 
 CHILD = HERE / "speed_child.py"
+LAUNCHER = HERE / "speed_launch.py"
 DEFAULT_SYNTH = ROOT.parent / "shared" / "bench" / "synth_facts.py"
 
 
@@ -69,27 +70,23 @@ class Run:
 
 
 def run_child(command: list[str], cwd: Path) -> Run:
-    """Run `command` to completion, timing it and taking its own rusage from `wait4`.
+    """Run `command` to completion through bench/speed_launch.py: its wall time, its own peak RSS, its output.
 
-    `getrusage(RUSAGE_CHILDREN)` would report the largest child of the whole
-    bench so far; `wait4` gives this child's (and its reaped children's) alone.
+    The launcher, not this process, starts the command: see its docstring for
+    why a child of this process would report this process's memory as its own.
     """
-    with tempfile.TemporaryFile() as errors:
-        started = time.perf_counter()
-        process = subprocess.Popen(
-            command, cwd=cwd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=errors
-        )
-        assert process.stdout is not None
-        output = process.stdout.read()
-        _, status, usage = os.wait4(process.pid, 0)
-        seconds = time.perf_counter() - started
-        process.stdout.close()
-        process.returncode = os.waitstatus_to_exitcode(status)  # reaped here, so Popen must not wait again
-        if process.returncode != 0:
-            errors.seek(0)
-            tail = errors.read().decode("utf-8", "replace").strip().splitlines()[-5:]
-            raise ChildFailed(f"{' '.join(command)} exited with {process.returncode}: " + " / ".join(tail))
-    return Run(seconds, usage.ru_maxrss / 1024, output.decode("utf-8", "replace"))  # Linux: ru_maxrss is in KB
+    with tempfile.TemporaryDirectory() as scratch:
+        report, errors_path = Path(scratch) / "report", Path(scratch) / "stderr"
+        with errors_path.open("wb") as errors:
+            finished = subprocess.run(
+                [sys.executable, "-I", "-S", str(LAUNCHER), str(report), *command],
+                cwd=cwd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=errors, check=False,
+            )
+        if finished.returncode != 0 or not report.exists():
+            tail = errors_path.read_text(encoding="utf-8", errors="replace").strip().splitlines()[-5:]
+            raise ChildFailed(f"{' '.join(command)} exited with {finished.returncode}: " + " / ".join(tail))
+        seconds, max_rss_kb, _ = report.read_text(encoding="ascii").split()
+    return Run(float(seconds), int(max_rss_kb) / 1024, finished.stdout.decode("utf-8", "replace"))
 
 
 def factbot_command() -> list[str]:

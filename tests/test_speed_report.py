@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sys
 from pathlib import Path
 
@@ -9,7 +10,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
 
 from speed_child import percentile  # noqa: E402
 from speed_report import table  # noqa: E402
-from speed_systems import analyse  # noqa: E402
+from speed_systems import analyse, fact_rows  # noqa: E402
 
 
 def test_percentiles_are_samples_at_the_nearest_rank() -> None:
@@ -45,3 +46,14 @@ def test_sizes_without_targets_have_no_target_column_and_1m_has_no_p50_target() 
 
 def test_bm25s_tokens_are_lower_cased_words_and_japanese_character_bigrams() -> None:
     assert ["how", "many", "北朝", "朝鮮", "鮮兵"] == analyse("How many 北朝鮮兵?")
+
+
+def test_fact_files_are_read_one_fact_at_a_time_whatever_their_layout(tmp_path: Path) -> None:
+    rows = [{"question": f"how many drones {n}? [{n}], {{}}", "aliases": ["a", "b"], "answer": "x" * n} for n in range(40)]
+    one_line, pretty = tmp_path / "one.json", tmp_path / "pretty.json"
+    one_line.write_text(json.dumps(rows, ensure_ascii=False), encoding="utf-8")
+    pretty.write_text(json.dumps(rows, indent=2) + "\n", encoding="utf-8")
+
+    assert rows == list(fact_rows(one_line, chunk=7))
+    assert rows == list(fact_rows(pretty, chunk=64))
+    assert rows == list(fact_rows(pretty))
