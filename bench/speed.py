@@ -24,7 +24,8 @@ indexes were just written):
 
 Prints the core count and Python version, then one markdown table per
 generator and size with the ratios, and the issue's targets at 100,000 and
-1,000,000 facts. `--json` saves the raw numbers after each size.
+1,000,000 facts. `--json` saves the raw numbers after each size, with CPU seconds
+beside wall time and what each import and cold start printed.
 """
 
 from __future__ import annotations
@@ -42,6 +43,7 @@ import sys
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
@@ -62,9 +64,10 @@ class ChildFailed(RuntimeError):
 
 @dataclass(frozen=True)
 class Run:
-    """One finished child: wall seconds from start to exit, its peak RSS in MB, and what it printed."""
+    """One finished child: wall seconds from start to exit, CPU seconds, its peak RSS in MB, and what it printed."""
 
     seconds: float
+    cpu_s: float
     max_rss_mb: float
     stdout: str
 
@@ -85,8 +88,8 @@ def run_child(command: list[str], cwd: Path) -> Run:
         if finished.returncode != 0 or not report.exists():
             tail = errors_path.read_text(encoding="utf-8", errors="replace").strip().splitlines()[-5:]
             raise ChildFailed(f"{' '.join(command)} exited with {finished.returncode}: " + " / ".join(tail))
-        seconds, max_rss_kb, _ = report.read_text(encoding="ascii").split()
-    return Run(float(seconds), int(max_rss_kb) / 1024, finished.stdout.decode("utf-8", "replace"))
+        seconds, max_rss_kb, _, cpu = report.read_text(encoding="ascii").split()
+    return Run(float(seconds), float(cpu), int(max_rss_kb) / 1024, finished.stdout.decode("utf-8", "replace"))
 
 
 def factbot_command() -> list[str]:
@@ -95,29 +98,38 @@ def factbot_command() -> list[str]:
     return [str(script)] if script.exists() else [sys.executable, "-m", "bot"]
 
 
-def cold_starts(command: list[str], cwd: Path, runs: int) -> dict[str, float]:
-    """Median wall time of `runs` fresh processes, and the largest peak RSS among them."""
+def cold_starts(command: list[str], cwd: Path, runs: int) -> dict[str, Any]:
+    """Median wall (and CPU) time of `runs` fresh processes, the largest peak RSS among them, and one's output."""
     done = [run_child(command, cwd) for _ in range(runs)]
-    return {"cold_s": statistics.median(run.seconds for run in done), "cold_rss_mb": max(run.max_rss_mb for run in done)}
+    return {
+        "cold_s": statistics.median(run.seconds for run in done),
+        "cold_cpu_s": statistics.median(run.cpu_s for run in done),
+        "cold_rss_mb": max(run.max_rss_mb for run in done),
+        "cold_says": done[0].stdout.strip()[:300],
+    }
 
 
-def measure_factbot(data: BenchInput, questions: Path, folder: Path, runs: int) -> dict[str, float]:
+def measure_factbot(data: BenchInput, questions: Path, folder: Path, runs: int) -> dict[str, Any]:
     """Import into a new database, then cold starts of `factbot ask` and in-process latency."""
     db = folder / "factbot.db"
     cli = [*factbot_command(), "--db", str(db)]
     imported = run_child([*cli, "import", str(data.facts), "--replace"], folder)  # --replace: the seed facts go
-    found = {"build_s": imported.seconds, "build_rss_mb": imported.max_rss_mb}
+    found = {**_built(imported), "build_says": imported.stdout.strip()}  # e.g. "…: 100000 added, …"
     found |= cold_starts([*cli, "ask", data.questions[0]], folder, runs)
     return found | latency(["factbot", str(db)], questions, folder)
 
 
-def measure_peer(peer: str, data: BenchInput, questions: Path, folder: Path, runs: int) -> dict[str, float]:
+def measure_peer(peer: str, data: BenchInput, questions: Path, folder: Path, runs: int) -> dict[str, Any]:
     """Build the peer's on-disk index from the same file, then its cold starts and latency."""
     index = folder / f"{peer}-index"
     built = run_child([sys.executable, str(CHILD), "build", peer, str(data.facts), str(index)], folder)
-    found = {"build_s": built.seconds, "build_rss_mb": built.max_rss_mb}
+    found = {**_built(built), "build_says": f"{built.stdout.strip()} documents indexed"}
     found |= cold_starts([sys.executable, str(CHILD), "cold", peer, str(index), data.questions[0]], folder, runs)
     return found | latency([peer, str(index)], questions, folder)
+
+
+def _built(run: Run) -> dict[str, float]:
+    return {"build_s": run.seconds, "build_cpu_s": run.cpu_s, "build_rss_mb": run.max_rss_mb}
 
 
 def latency(system_and_path: list[str], questions: Path, folder: Path) -> dict[str, float]:

@@ -59,8 +59,8 @@ def fact_rows(facts: Path, chunk: int = 1 << 20) -> Iterator[dict[str, Any]]:
     peers' build would otherwise be measuring `json.load` rather than indexing.
     """
     decoder = json.JSONDecoder()
-    with facts.open(encoding="utf-8") as file:
-        buffer, position, ended = file.read(chunk), 0, False
+    with facts.open(encoding="utf-8-sig") as file:  # -sig: as `factbot import`, a leading BOM is fine
+        buffer, ended = file.read(chunk), False
         position = _skip(buffer, 0, "[")
         while True:
             position = _skip(buffer, position, ",")
