@@ -155,6 +155,7 @@ def available_peers() -> list[str]:
 def measure(generator: str, size: int, args: argparse.Namespace, peers: list[str], work: Path) -> dict[str, object]:
     """Every system's numbers over one generated table; the table's files are removed afterwards."""
     folder = work / f"{generator}-{size}"
+    shutil.rmtree(folder, ignore_errors=True)  # a --keep run's files in --workdir: the import must start empty
     folder.mkdir()
     load = os.getloadavg()[0]
     try:
@@ -204,6 +205,8 @@ def main(argv: list[str] | None = None) -> int:
     if "synth" in generators and not args.synth_script.exists():
         print(f"note: {args.synth_script} is missing (--synth-script); the synth generator is skipped")
         generators.remove("synth")
+        if not generators:
+            return 1
 
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
     print(f"{cores} cores, Python {platform.python_version()}, factbot as {' '.join(factbot_command())}")
@@ -224,7 +227,7 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"load average (1 min) when this table started: {run['load_average']:.2f}", flush=True)
                 if args.json:
                     args.json.write_text(json.dumps(raw, indent=2) + "\n", encoding="utf-8")
-    except ChildFailed as error:
+    except (ChildFailed, subprocess.CalledProcessError) as error:
         print(f"speed.py: {error}", file=sys.stderr)
         return 1
     finally:
