@@ -10,7 +10,9 @@ every run benchmarks the same table.
 from __future__ import annotations
 
 import random
+from collections.abc import Iterator, Sequence
 from datetime import date, datetime, timezone
+from typing import Protocol
 
 from facts.model import Fact
 
@@ -41,10 +43,14 @@ def _name(rng: random.Random) -> tuple[str, str]:
 
 def synthetic_facts(count: int, seed: int = 7) -> list[Fact]:
     """`count` stored-looking facts (ids from 1), half English, half Japanese."""
+    return list(iter_synthetic_facts(count, seed))
+
+
+def iter_synthetic_facts(count: int, seed: int = 7) -> Iterator[Fact]:
+    """The same facts as `synthetic_facts`, one at a time: a million of them need not all be in memory."""
     rng = random.Random(seed)
     names = [_name(rng) for _ in range(max(50, count // 3))]
     now = datetime(2026, 1, 1, tzinfo=timezone.utc)
-    facts = []
     asked: set[str] = set()
     for fact_id in range(1, count + 1):
         # A fact file may not ask one question twice (the import refuses it): draw again.
@@ -66,27 +72,33 @@ def synthetic_facts(count: int, seed: int = 7) -> list[Fact]:
             aliases = [a.format(x=x_ja, y=y_ja, t=topic_ja) for a in _ALIASES_JA]
             answer = f"当局によると、{x_ja}と{y_ja}の{topic_ja}は{figure.format(n=n, year=year)}です。"
             lang = "ja"
-        facts.append(
-            Fact(
-                id=fact_id,
-                question=question,
-                aliases=aliases,
-                answer=answer,
-                figure=figure.format(n=n, year=year),
-                source_url=f"https://news.example.org/{fact_id}",
-                source_title="Example News",
-                published=date(year, rng.randrange(1, 13), rng.randrange(1, 29)),
-                lang=lang,
-                tags=[topic_en],
-                created_at=now,
-                updated_at=now,
-                created_by="bench",
-            )
+        yield Fact(
+            id=fact_id,
+            question=question,
+            aliases=aliases,
+            answer=answer,
+            figure=figure.format(n=n, year=year),
+            source_url=f"https://news.example.org/{fact_id}",
+            source_title="Example News",
+            published=date(year, rng.randrange(1, 13), rng.randrange(1, 29)),
+            lang=lang,
+            tags=[topic_en],
+            created_at=now,
+            updated_at=now,
+            created_by="bench",
         )
-    return facts
 
 
-def questions_for(facts: list[Fact], count: int, seed: int = 11) -> list[tuple[str, str]]:
+class Phrased(Protocol):
+    """What `questions_for` needs of a fact: a Fact, or a lighter stand-in holding only this."""
+
+    @property
+    def lang(self) -> str: ...
+
+    def texts(self) -> list[str]: ...
+
+
+def questions_for(facts: Sequence[Phrased], count: int, seed: int = 11) -> list[tuple[str, str]]:
     """(question, lang) pairs: three in four ask a fact the way people type; the rest ask nothing known."""
     rng = random.Random(seed)
     asked = []
