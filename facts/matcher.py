@@ -384,7 +384,7 @@ class Matcher:
         settings = self.settings
         common = max(settings.shortlist, int(self._group_total * settings.common_share))
         scores: np.ndarray | None = None
-        gathered: np.ndarray | None = None
+        bringing: list[np.ndarray] = []
         found = 0
         for token in sorted(weights, key=weights.__getitem__, reverse=True):
             if is_grammar(token):
@@ -392,25 +392,28 @@ class Matcher:
             postings = self._postings_of(token)
             if postings is None or not postings.size:
                 continue
-            if scores is None or gathered is None:
-                scores = np.zeros(self._max_gid + 1)
-                gathered = np.zeros(self._max_gid + 1, dtype=bool)
-            weight = weights[token]
-            if found and (postings.size > common or found >= settings.max_candidates):
-                postings = postings[gathered[postings]]  # only re-weighs candidates found already
-            else:
-                found += int(postings.size - np.count_nonzero(gathered[postings]))
-                gathered[postings] = True
-            scores[postings] += weight
-        if scores is None or gathered is None or not found:
+            if scores is None:
+                scores = np.zeros(self._max_gid + 1, dtype=np.float32)
+            if not found or (postings.size <= common and found < settings.max_candidates):
+                bringing.append(postings)
+                found += int(postings.size)  # at most this many distinct candidates: enough to stop at
+            scores[postings] += weights[token]  # a group no bringing token has gets weight too, but is never read
+        if scores is None:
             return []
-        candidates = np.flatnonzero(gathered)
+        if len(bringing) == 1:
+            candidates = bringing[0]
+        else:
+            brought = np.zeros(scores.size, dtype=bool)
+            for postings in bringing:
+                brought[postings] = True
+            candidates = np.flatnonzero(brought)
         keep = settings.shortlist
+        candidate_scores = scores[candidates]
         if candidates.size > keep:
-            candidate_scores = scores[candidates]
             cut = np.partition(candidate_scores, candidates.size - keep)[candidates.size - keep]
-            candidates = candidates[candidate_scores >= cut]  # the best `keep`, and any tied with the last
-        order = np.lexsort((candidates, -scores[candidates]))[:keep]  # best first; a tie goes to the older group
+            chosen = candidate_scores >= cut  # the best `keep`, and any tied with the last
+            candidates, candidate_scores = candidates[chosen], candidate_scores[chosen]
+        order = np.lexsort((candidates, -candidate_scores))[:keep]  # best first; a tie goes to the older group
         return [int(gid) for gid in candidates[order]]
 
     def _rank(

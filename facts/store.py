@@ -183,6 +183,7 @@ class FactStore:
         self._batch_listeners: list[Callable[[list[tuple[Fact | None, Fact | None]]], None]] = []
         self._data_version, self._audit_seen = -1, -1  # -1: no audit table yet
         self._read_conn: sqlite3.Connection | None = None
+        self._index_conn: sqlite3.Connection | None = None
         self._own_audit: list[tuple[int, int]] = []
         """Audit id ranges (first, last] this connection wrote since `sync` last looked: not news to it."""
         self._own_lock = threading.Lock()
@@ -247,8 +248,9 @@ class FactStore:
         )
 
     def close(self) -> None:
-        if self._read_conn is not None:
-            self._read_conn.close()
+        for conn in (self._read_conn, self._index_conn):
+            if conn is not None:
+                conn.close()
         self.db.close()
 
     # -- schema ---------------------------------------------------------------
@@ -389,11 +391,15 @@ class FactStore:
             index_tables.update(self.db.conn, changed, synonyms, progress)
 
     def index_reader(self) -> index_tables.IndexReader:
-        """The matching index as the matcher reads it: through `sync`'s own connection, never waiting for a writer."""
-        conn = self._reader()
-        return index_tables.IndexReader(
-            conn, conn is self.db.conn, self._live_many, self.all, lambda: self.writes
-        )
+        """The matching index as the matcher reads it: through a connection of its own (plain tuples, no
+        waiting for a writer in WAL mode); an in-memory store has only the one connection."""
+        if self.path == ":memory:":
+            conn = self.db.conn
+        else:
+            if self._index_conn is None:
+                self._index_conn = sqlite3.connect(self.path, timeout=1, check_same_thread=False)
+            conn = self._index_conn
+        return index_tables.IndexReader(conn, conn is self.db.conn, self._live_many, self.all, lambda: self.writes)
 
     def synonym_terms(self) -> tuple[tuple[str, ...], ...]:
         """The live synonym groups' terms, as the matcher and the index use them."""
