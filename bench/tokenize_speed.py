@@ -1,8 +1,8 @@
 """How fast is indexing tokenisation, and does a change to it keep every token the same?
 
-    python bench/tokenize.py [--sizes 20000,100000] [--synthetic 20000]
-    python bench/tokenize.py --dump PATH [--synth-count 20000]
-    python bench/tokenize.py --profile [--synth-count 20000]
+    python bench/tokenize_speed.py [--sizes 20000,100000] [--synthetic 20000]
+    python bench/tokenize_speed.py --dump PATH [--synth-count 20000]
+    python bench/tokenize_speed.py --profile [--synth-count 20000]
 
 Timing: for each size, in a fresh process (cold caches, as `factbot import`
 starts), tokenise the facts of /work/shared/bench/synth_facts.py (words drawn
@@ -22,29 +22,26 @@ without and then with the seed synonyms active. Run it before and after a
 change and `cmp` the files: any difference is a change in what the bot
 matches. The process re-runs itself with PYTHONHASHSEED=0, because `_parts`
 returns one tuple in set order.
+
+(Not named tokenize.py: bench/ comes first on the path of every script in
+it, and the standard library's `tokenize`, which dataclasses imports, would
+be this file.)
 """
 
 from __future__ import annotations
 
+import argparse
+import cProfile
+import gc
+import json
 import os
+import pstats
+import subprocess
 import sys
-
-# This file's name shadows the standard library's `tokenize` (which linecache,
-# and so dataclasses and tracebacks, import): keep this folder on the path, but
-# last, before anything imports it.
-_HERE = os.path.dirname(os.path.abspath(__file__))
-sys.path[:] = [*(entry for entry in sys.path if os.path.abspath(entry or ".") != _HERE), _HERE]
-
-import argparse  # noqa: E402
-import cProfile  # noqa: E402
-import gc  # noqa: E402
-import json  # noqa: E402
-import pstats  # noqa: E402
-import subprocess  # noqa: E402
-import time  # noqa: E402
-from collections import defaultdict  # noqa: E402
-from collections.abc import Iterator  # noqa: E402
-from pathlib import Path  # noqa: E402
+import time
+from collections import defaultdict
+from collections.abc import Iterator
+from pathlib import Path
 
 _BENCH = Path(__file__).resolve().parent
 _ROOT = _BENCH.parent
