@@ -33,6 +33,8 @@ _NUMBER = re.compile(
 It starts with a digit, so the regex engine skips ahead to digits; the look-behinds come after it."""
 _NOT_BEFORE_K = re.compile(r"[\w.]")
 _MIXED_NUMERAL = re.compile(r"[0-9〇零一二三四五六七八九十百千万億]+")
+_KANJI_NUMERAL = re.compile(r"[〇零一二三四五六七八九十百千万億]")
+"""Without one of these, `_MIXED_NUMERAL` finds only runs of plain digits, which stay as they are."""
 
 
 @lru_cache(maxsize=1)
@@ -70,12 +72,33 @@ def _fold_normalized(text: str) -> str:
         text = _WHITESPACE.sub(" ", text)
         if not text.isprintable():  # control, format or unassigned characters: rare, so the slow way
             text = "".join(ch if unicodedata.category(ch)[0] != "C" else " " for ch in text)
-    text = _NUMBER.sub(_number_in_full, text)
+    if _may_have_number(text):
+        text = _NUMBER.sub(_number_in_full, text)
     if text.isascii():
         return text  # no kana to fold, no kanji numerals
     if _HIRAGANA_BEFORE_LONG_VOWEL.search(text):  # rare: most ー follow katakana
         text = _HIRAGANA_LOANWORD.sub(lambda match: match.group(0).translate(_HIRAGANA_TO_KATAKANA), text)
+    if _KANJI_NUMERAL.search(text) is None:
+        return text  # runs of plain digits stay as they are
     return _MIXED_NUMERAL.sub(_numeral_to_digits, text)
+
+
+def _may_have_number(text: str) -> bool:
+    """Whether `_NUMBER` may match: a digit right before a comma or a k (perhaps with a space between).
+
+    Finding those two characters is far cheaper than the regular expression,
+    which tries every digit of every text: most texts have digits (ids, years)
+    and few have 11,000 or 11k.
+    """
+    for mark in (",", "k"):
+        at = text.find(mark, 1)
+        while at != -1:
+            if text[at - 1].isdecimal():
+                return True
+            if mark == "k" and at > 1 and text[at - 1].isspace() and text[at - 2].isdecimal():
+                return True
+            at = text.find(mark, at + 1)
+    return False
 
 
 _WHITESPACE = re.compile("[\n\r\t\v\f\u2028\u2029\u3000\u00a0]")
@@ -346,7 +369,7 @@ def tokens_many(texts: Sequence[str]) -> list[list[str]]:
                 result += _word_tokens(piece)
     owners = entities()
     for result in found:
-        if not owners.isdisjoint(result):
+        if not POSSESSED.isdisjoint(result) and not owners.isdisjoint(result):
             result += _whose(result)
     return found
 
@@ -398,7 +421,11 @@ POSSESSED = frozenset({"#soldier", "#casualty", "#dead", "#wounded"})
 def _whose(found: list[str]) -> list[str]:
     """`@#ua:#soldier` for 'Ukrainian soldiers' / ウクライナ兵: an entity right before a possessed word."""
     known = entities()
-    return [f"@{owner}:{word}" for owner, word in zip(found, found[1:]) if owner in known and word in POSSESSED]
+    whose = []
+    for owner, word in zip(found, found[1:]):  # a plain loop, no comprehension's frame: it runs for most texts
+        if word in POSSESSED and owner in known:
+            whose.append(f"@{owner}:{word}")
+    return whose
 
 
 @lru_cache(maxsize=65536)
