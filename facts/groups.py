@@ -1,53 +1,35 @@
-"""The matcher's index entry for one fact in all its languages, and building many of them fast.
+"""What the index knows of one fact in all its languages: its tokens, intents, owners and phrasings.
 
-Starting the bot indexes every fact: at 100,000 facts that is seconds of
-tokenizing, all pure Python. Large tables are therefore split across the
-machine's cores (forked worker processes, which inherit the facts and the
-lexicon instead of receiving them); small ones, and any process that already
-runs threads, are built in place.
+`facts.index_entries` stores this in the database; building it for a large
+table is spread over the machine's cores when that is safe (`worker_count`).
 """
 
 from __future__ import annotations
 
-import logging
-import multiprocessing
 import os
 import re
 import sys
 import threading
-from collections import defaultdict
-from collections.abc import Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor, as_completed
-from concurrent.futures.process import BrokenProcessPool
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from itertools import chain
 
 from facts.model import Fact
-from facts.normalize import is_grammar, marker_tokens, tokens, tokens_many
+from facts.normalize import marker_tokens, tokens, tokens_many
 
-log = logging.getLogger(__name__)
 
 INTENT_TRUE = "?true"
 """'Is it true…' fits any fact; it never conflicts with another intent."""
 
 PARALLEL_MIN_GROUPS = 5_000
 """Below this, starting worker processes costs more than it saves."""
-_CHUNK = 2_000
-"""Groups per task sent to a worker: small enough to keep both cores busy to the end."""
 
 
 @dataclass(slots=True)
 class Group:
-    """What the matcher knows of one fact in all its languages.
-
-    A group built by a worker process arrives `packed`: its tokens as text,
-    which is cheap to send and to keep. `ready()` unpacks it the first time a
-    question is scored against it; most groups never are.
-    """
+    """What the matcher knows of one fact in all its languages."""
 
     members: tuple[Fact, ...]
-    packed: str | None = None
     strong: tuple[str, ...] = ()
     """Tokens of its questions, aliases, figure and source: how people ask for it."""
     weak: tuple[str, ...] = ()
@@ -59,22 +41,6 @@ class Group:
     """Whose soldiers/casualties the fact is about (`@#nk:#soldier`)."""
     owned: frozenset[str] = frozenset()
     """The possessed words those are about (`#soldier`)."""
-    compacts: list[str] | None = None
-    """The phrasings as compact text for spelling similarity, made on first use."""
-    totals: list[float] | None = None
-    """Each phrasing's total token weight, as of `totals_version` of the matcher."""
-    totals_version: int = -1
-    core: frozenset[str] | None = None
-    """The content tokens every phrasing has (what the fact is about), made on first use."""
-
-    def ready(self) -> Group:
-        """This group with its tokens unpacked."""
-        if self.packed is not None:
-            lines = iter(self.packed.split("\n"))
-            found = [[next(lines).split() for _ in _indexed_texts(fact)] for fact in self.members]
-            self.packed = None
-            self._set(_parts(self.members, found))
-        return self
 
     def _set(self, parts: _Parts) -> None:
         strong, weak, intents, phrasings, owners, owned = parts
@@ -84,86 +50,11 @@ class Group:
 
 _Parts = tuple[tuple[str, ...], tuple[str, ...], frozenset[str], tuple[tuple[str, ...], ...], frozenset[str], frozenset[str]]
 
-Batch = tuple[list[tuple[str, Group]], dict[str, list[str]], dict[str, int]]
-"""Some groups by id, the postings they add (each token's group ids), and for grammar tokens (hiragana
-only, which never bring candidates in) just how many of the groups have them."""
-
-
 def build_group(members: list[Fact]) -> Group:
     """The index entry of `members`, the versions of one fact (sorted by id)."""
     group = Group(tuple(members))
     group._set(_parts(members, [_found(fact) for fact in members]))
     return group
-
-
-def build_groups(pending: list[tuple[str, list[Fact]]], workers: int | None = None) -> Iterator[Batch]:
-    """The groups of (group id, members) in batches (in no particular order), on several cores when that pays off."""
-    workers = worker_count(len(pending)) if workers is None else workers
-    starts = range(0, len(pending), _CHUNK)
-    if workers <= 1:
-        for start in starts:
-            yield _build_chunk_here(pending[start : start + _CHUNK])
-        return
-    global _PENDING
-    marker_tokens(), tokens("")  # load the lexicon once, here, so every worker inherits it
-    _PENDING = pending
-    left = set(starts)
-    try:
-        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
-            for done in as_completed([pool.submit(_pack_chunk, start) for start in starts]):
-                start, packed, postings, grammar = done.result()
-                chunk = pending[start : start + _CHUNK]
-                built = [(group_id, Group(tuple(members), text)) for (group_id, members), text in zip(chunk, packed)]
-                left.discard(start)
-                yield built, postings, grammar
-    except BrokenProcessPool:  # a worker was killed (out of memory?): build what is left here
-        log.warning("index workers stopped; building the remaining %d groups in this process", len(left) * _CHUNK)
-        for start in sorted(left):
-            yield _build_chunk_here(pending[start : start + _CHUNK])
-    finally:
-        _PENDING = []
-
-
-def _build_chunk_here(chunk: list[tuple[str, list[Fact]]]) -> Batch:
-    built = [(group_id, build_group(members)) for group_id, members in chunk]
-    postings: dict[str, list[str]] = defaultdict(list)
-    for group_id, group in built:
-        for token in (*group.strong, *group.weak):
-            postings[token].append(group_id)
-    return built, postings, _count_grammar(postings)
-
-
-_PENDING: list[tuple[str, list[Fact]]] = []
-"""The groups a pool's workers build: set before they fork, so they inherit it rather than receive it."""
-
-
-def _pack_chunk(start: int) -> tuple[int, list[str], dict[str, list[str]], dict[str, int]]:
-    """In a worker: `_PENDING[start : start + _CHUNK]` tokenized and packed, and the postings they add."""
-    markers = marker_tokens()
-    packed = []
-    postings: dict[str, list[str]] = defaultdict(list)
-    for group_id, members in _PENDING[start : start + _CHUNK]:
-        if len(members) == 1:
-            found = _found(members[0])
-            indexed = set(chain.from_iterable(found))
-            indexed |= _source_tokens(members[0].source_title)
-        else:
-            found = [texts for fact in members for texts in _found(fact)]
-            indexed = set().union(*found, *(_source_tokens(fact.source_title) for fact in members))
-        packed.append("\n".join(map(" ".join, found)))
-        indexed -= markers
-        for token in indexed:
-            postings[token].append(group_id)
-    return start, packed, postings, _count_grammar(postings)
-
-
-def _count_grammar(postings: dict[str, list[str]]) -> dict[str, int]:
-    """Take the grammar tokens out of `postings`, leaving how many groups have each.
-
-    Hiragana-only tokens (によ, から) are in half of all Japanese facts; keeping
-    their group ids would cost a quarter of the index's memory for no use.
-    """
-    return {token: len(postings.pop(token)) for token in [token for token in postings if is_grammar(token)]}
 
 
 def worker_count(groups: int) -> int:
