@@ -23,7 +23,7 @@ from facts.model import Fact
 from facts.messages import message
 from facts.render import answer_html, overview_html
 from facts.store import StoreBusy
-from handlers.buttons import callback_id, expired_button, id_pattern, remove_keyboard
+from handlers.buttons import callback_id, expired_button, id_pattern
 from handlers.context import FactbotContext, user_lang
 from handlers.workers import Workers
 
@@ -78,7 +78,7 @@ async def ask_command(update: Update, context: FactbotContext) -> None:
 async def answer_suggestion(update: Update, context: FactbotContext) -> None:
     """Answer the suggested question the user pressed."""
     query = update.callback_query
-    fact = context.matcher.fact(callback_id(query.data, ASK_PREFIX))
+    fact = await context.in_matcher(context.matcher.fact, callback_id(query.data, ASK_PREFIX))
     if not isinstance(query.message, Message):  # too old for Telegram to show us: nowhere to answer
         await expired_button(update, context)
         return
@@ -167,7 +167,8 @@ async def record_wrong_answer(update: Update, context: FactbotContext) -> None:
     """Keep 'not what I asked' for the admins: the question asked and the fact shown."""
     query = update.callback_query
     fact_id = callback_id(query.data, NOT_WHAT_I_ASKED_PREFIX)
-    if context.matcher.fact(fact_id) is None:  # forged, or the fact was deleted since
+    fact = await context.in_matcher(context.matcher.fact, fact_id)
+    if fact is None:  # forged, or the fact was deleted since
         await expired_button(update, context)
         return
     answered = query.message.reply_to_message if query.message else None
@@ -175,12 +176,8 @@ async def record_wrong_answer(update: Update, context: FactbotContext) -> None:
     lang = user_lang(update, question)
     await context.in_store(context.questions.record_feedback, update.effective_user.id, question, fact_id)
     await query.answer(message("feedback_thanks", lang))
-    fact = context.matcher.fact(fact_id)  # the report is made: only Share stays under the answer
-    share = InlineKeyboardMarkup.from_button(share_button(fact, lang)) if fact is not None else None
-    if share is None:
-        await remove_keyboard(query)
-    else:
-        await query.edit_message_reply_markup(reply_markup=share)
+    # the report is made: only Share stays under the answer
+    await query.edit_message_reply_markup(reply_markup=InlineKeyboardMarkup.from_button(share_button(fact, lang)))
 
 
 def _button_text(question: str, limit: int = 60) -> str:
