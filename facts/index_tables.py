@@ -173,7 +173,7 @@ def update(
             for fact_id, key in conn.execute(f"select id, key from facts where deleted_at is null and id in ({marks})", chunk)
         )
     total = group_count(conn)
-    if total and len(names) > total * _REBUILD_SHARE and len(names) > 2000:
+    if len(names) > 2000 and len(names) > total * _REBUILD_SHARE:
         rebuild(conn, synonyms, progress)
         return
     use_synonyms(synonyms)
