@@ -113,14 +113,15 @@ _examples_cache: WeakKeyDictionary[Matcher, dict[tuple[int, str, int], list[Fact
 def _pick_examples(matcher: Matcher, lang: Lang, limit: int) -> list[Fact]:
     picked: list[Fact] = []
     topics: set[str] = set()
-    candidates = sorted(matcher.facts(), key=lambda fact: (fact.lang != lang, fact.id))
-    for fact in candidates:
+
+    def take(fact: Fact) -> bool:
         topic = fact.tags[0] if fact.tags else f"#{fact.id}"
         if topic not in topics and not any(fact.key and fact.key == other.key for other in picked):
             topics.add(topic)
             picked.append(fact)
-        if len(picked) == limit:
-            break
+        return len(picked) == limit
+
+    matcher.scan_facts(lang, take)  # facts in `lang` first, oldest first: reads only until it has enough
     return picked
 
 

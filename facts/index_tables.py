@@ -369,6 +369,7 @@ class IndexReader:
         load_facts: Callable[[list[int], sqlite3.Connection], dict[int, Any]],
         load_all: Callable[[sqlite3.Connection], list[Any]],
         writes: Callable[[], int],
+        make_facts: Callable[[list[dict[str, Any]]], list[Any]],
     ) -> None:
         """:param shared: True when `conn` is also the store's writing connection (an in-memory store)."""
         self.conn = conn
@@ -376,6 +377,7 @@ class IndexReader:
         self._load_facts = load_facts
         self._load_all = load_all
         self._writes = writes
+        self._make_facts = make_facts
 
     @contextmanager
     def reading(self) -> Iterator[IndexReader]:
@@ -390,8 +392,26 @@ class IndexReader:
                 self.conn.rollback()
 
     def stamp(self) -> tuple[int, int]:
-        """Changes whenever anyone (this process or another) commits a change to the database."""
+        """Changes whenever anyone (this process or another) commits anything to the database."""
         return self.conn.execute("pragma data_version").fetchone()[0], self._writes()
+
+    def fact_stamp(self) -> tuple[int, str | None]:
+        """Changes only when facts, synonyms or the index change: every such change writes an audit
+        row or remakes the index (the questions log and the bot's state write neither)."""
+        last = self.conn.execute("select coalesce(max(id), 0) from audit").fetchone()[0]
+        return last, stored_version(self.conn)
+
+    def facts_in_order(self, lang: str, batch: int = 200) -> Iterator[Any]:
+        """Every live fact, those in `lang` first, each part by id; read a batch at a time, so that
+        a caller who needs only the first few reads only those."""
+        for query in (
+            "select * from facts where deleted_at is null and lang = ? order by id",
+            "select * from facts where deleted_at is null and lang != ? order by id",
+        ):
+            cursor = self.conn.execute(query, [lang])
+            columns = [column[0] for column in cursor.description]
+            while rows := cursor.fetchmany(batch):
+                yield from self._make_facts([dict(zip(columns, row)) for row in rows])
 
     def version(self) -> str | None:
         return stored_version(self.conn)

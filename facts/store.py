@@ -399,7 +399,9 @@ class FactStore:
             if self._index_conn is None:
                 self._index_conn = sqlite3.connect(self.path, timeout=1, check_same_thread=False)
             conn = self._index_conn
-        return index_tables.IndexReader(conn, conn is self.db.conn, self._live_many, self.all, lambda: self.writes)
+        return index_tables.IndexReader(
+            conn, conn is self.db.conn, self._live_many, self.all, lambda: self.writes, lambda rows: [_fact(row) for row in rows]
+        )
 
     def synonym_terms(self) -> tuple[tuple[str, ...], ...]:
         """The live synonym groups' terms, as the matcher and the index use them."""

@@ -153,3 +153,17 @@ def _index_rows(store: FactStore) -> tuple[list[tuple[object, ...]], list[tuple[
     groups = store.db.execute("select gid, name, fact_ids, data from match_groups order by gid").fetchall()
     postings = store.db.execute("select token, df, gids from match_postings order by token").fetchall()
     return groups, postings
+
+
+def test_only_changes_to_facts_make_the_matcher_read_again(seeded_store: FactStore) -> None:
+    matcher = Matcher.over(seeded_store)
+    matcher.match("how many soldiers did north korea send?")
+    seen = matcher.version
+
+    seeded_store.save_state("draft", "1", "{}")  # the bot's own state, like the questions log: not facts
+    matcher.match("how many soldiers did north korea send?")
+    assert matcher.version == seen
+
+    seeded_store.add(METRO, actor="admin")
+    matcher.match("how many soldiers did north korea send?")
+    assert matcher.version != seen
