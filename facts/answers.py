@@ -137,16 +137,10 @@ class Overview:
 
 def overview(matcher: Matcher, lang: Lang) -> Overview:
     """Summarise the fact table: distinct facts, topics, sources (in `lang`) and examples."""
-    facts = matcher.facts()
-    distinct = {_identity(fact) for fact in facts}
+    count, tags, sources = matcher.summary(lang)
     topics: list[str] = []
-    sources: list[str] = []
-    for fact in facts:
-        for tag in fact.tags:
-            name = topic_name(tag, lang)
-            if name is not None and name not in topics:
-                topics.append(name)
-        localized = matcher.in_language(fact, lang)
-        if localized.source_title not in sources:
-            sources.append(localized.source_title)
-    return Overview(len(distinct), topics, sources, examples(matcher, lang))
+    for tag in tags:
+        name = topic_name(tag, lang)
+        if name is not None and name not in topics:
+            topics.append(name)
+    return Overview(count, topics, sources, examples(matcher, lang))

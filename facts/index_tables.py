@@ -401,6 +401,32 @@ class IndexReader:
         last = self.conn.execute("select coalesce(max(id), 0) from audit").fetchone()[0]
         return last, stored_version(self.conn)
 
+    def summary(self, lang: str) -> tuple[int, list[str], list[str]]:
+        """What /start says of the table: how many distinct facts (language versions counted once),
+        every tag, and every source title as a reader of `lang` sees it (the `lang` version's when a
+        fact has one), each list in order of first appearance by fact id. Done in SQL: a million
+        facts need not be read into Python for a greeting."""
+        count = self.conn.execute(
+            "select count(distinct coalesce('key:' || key, '#' || id)) from facts where deleted_at is null"
+        ).fetchone()[0]
+        tags = [
+            tag
+            for (tag,) in self.conn.execute(
+                "select tag.value from facts, json_each(facts.tags) as tag where facts.deleted_at is null "
+                "group by tag.value order by min(facts.id * 1000 + tag.key)"
+            )
+        ]
+        titles = [
+            title
+            for (title,) in self.conn.execute(
+                "select coalesce(mine.source_title, fact.source_title) as title from facts as fact "
+                "left join facts as mine on fact.key is not null and mine.key = fact.key and mine.lang = ? "
+                "and mine.deleted_at is null where fact.deleted_at is null group by title order by min(fact.id)",
+                [lang],
+            )
+        ]
+        return count, tags, titles
+
     def facts_in_order(self, lang: str, batch: int = 200) -> Iterator[Any]:
         """Every live fact, those in `lang` first, each part by id; read a batch at a time, so that
         a caller who needs only the first few reads only those."""

@@ -172,6 +172,7 @@ class Matcher:
         self._words_by_initial: dict[str, tuple[str, ...]] = {}
         self._phrasing_weights: dict[str, float] = {}
         self._all_facts: list[Fact] | None = None
+        self._summaries: dict[str, tuple[int, list[str], list[str]]] = {}
         self._group_total = 0
         self._max_gid = 0
 
@@ -240,6 +241,15 @@ class Matcher:
             if self._all_facts is None:
                 self._all_facts = self._reader.all_facts()
             return list(self._all_facts)
+
+    def summary(self, lang: str) -> tuple[int, list[str], list[str]]:
+        """How many distinct facts, their tags, and their sources as a reader of `lang` sees them (cached)."""
+        with self.lock, self._reader.reading():
+            self._fresh()
+            found = self._summaries.get(lang)
+            if found is None:
+                found = self._summaries[lang] = self._reader.summary(lang)
+            return found
 
     def scan_facts(self, lang: str, done: Callable[[Fact], bool]) -> None:
         """Show `done` the facts, those in `lang` first, each part by id, until it returns True.
