@@ -112,7 +112,7 @@ class MatcherSettings:
     coverage_weight: float = 0.8
     specificity_weight: float = 0.1
     spelling_weight: float = 0.1
-    shortlist: int = 20
+    shortlist: int = 40
     max_candidates: int = 3000
     """Once this many candidates are found, further tokens only re-weigh them."""
     common_share: float = 0.05
