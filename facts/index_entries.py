@@ -208,8 +208,3 @@ class StoredGroup:
 
 
 _EMPTY: frozenset[str] = frozenset()
-
-
-def decode(gid: int, fact_ids: str, data: str) -> StoredGroup:
-    """A `StoredGroup` from an index row."""
-    return StoredGroup(gid, fact_ids, data)

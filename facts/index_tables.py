@@ -22,12 +22,12 @@ from array import array
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from itertools import islice
+from itertools import chain
 from typing import Any
 
 import numpy as np
 
-from facts.index_entries import TOKENISER_VERSION, Entry, IndexedFact, StoredGroup, decode, entries, group_name, indexed_fact
+from facts.index_entries import TOKENISER_VERSION, IndexedFact, StoredGroup, entries, group_name, indexed_fact
 from facts.normalize import is_grammar, use_synonyms
 
 SCHEMA = """
@@ -47,7 +47,7 @@ create index if not exists facts_key on facts (key) where key is not null;
 
 _VERSION, _GROUPS = "index_version", "index_groups"
 _BATCH = 500
-"""Names or ids bound in one query: well under SQLite's variable limit."""
+"""Names, tokens or ids bound in one query: well under SQLite's variable limit."""
 _INDEXED_COLUMNS = "id, key, question, aliases, answer, figure, source_title, tags, published"
 _REBUILD_SHARE = 0.3
 """A change touching more than this share of all groups rebuilds the index rather than patching it."""
@@ -166,12 +166,10 @@ def update(
     :param changed: each changed fact's id and its group name before the change (None if it is new).
     """
     names = {name for name in changed.values() if name}
-    for chunk in _batches(list(changed)):
-        marks = ",".join("?" * len(chunk))
-        names.update(
-            group_name(fact_id, key)
-            for fact_id, key in conn.execute(f"select id, key from facts where deleted_at is null and id in ({marks})", chunk)
-        )
+    names.update(
+        group_name(fact_id, key)
+        for fact_id, key in rows_in(conn, "select id, key from facts where deleted_at is null and id in ({marks})", list(changed))
+    )
     total = group_count(conn)
     if len(names) > 2000 and len(names) > total * _REBUILD_SHARE:
         rebuild(conn, synonyms, progress)
@@ -217,37 +215,26 @@ def _members(conn: sqlite3.Connection, names: set[str]) -> dict[str, list[Indexe
     keys = [name[4:] for name in names if name.startswith("key:")]
     ids = [int(name[1:]) for name in names if name.startswith("#")]
     members: dict[str, list[IndexedFact]] = defaultdict(list)
-    for chunk in _batches(keys):
-        marks = ",".join("?" * len(chunk))
-        query = f"select {_INDEXED_COLUMNS} from facts where deleted_at is null and key in ({marks}) order by id"
-        for row in conn.execute(query, chunk):
-            fact = indexed_fact(row)
-            members[group_name(fact.id, fact.key)].append(fact)
-    for chunk in _batches(ids):
-        marks = ",".join("?" * len(chunk))
-        query = f"select {_INDEXED_COLUMNS} from facts where deleted_at is null and key is null and id in ({marks})"
-        for row in conn.execute(query, chunk):
-            fact = indexed_fact(row)
-            members[group_name(fact.id, fact.key)].append(fact)
+    by_key = f"select {_INDEXED_COLUMNS} from facts where deleted_at is null and key in ({{marks}}) order by id"
+    alone = f"select {_INDEXED_COLUMNS} from facts where deleted_at is null and key is null and id in ({{marks}})"
+    for fact in map(indexed_fact, chain(rows_in(conn, by_key, keys), rows_in(conn, alone, ids))):
+        members[group_name(fact.id, fact.key)].append(fact)
     return members
 
 
 def _stored_tokens(conn: sqlite3.Connection, names: set[str]) -> dict[str, tuple[int, frozenset[str]]]:
     """Each named group's gid and tokens as the index has them now."""
     found: dict[str, tuple[int, frozenset[str]]] = {}
-    for chunk in _batches(sorted(names)):
-        marks = ",".join("?" * len(chunk))
-        for gid, name, fact_ids, data in conn.execute(
-            f"select gid, name, fact_ids, data from match_groups where name in ({marks})", chunk
-        ):
-            group = decode(gid, fact_ids, data)
-            found[name] = (gid, group.strong | group.weak)
+    query = "select gid, name, fact_ids, data from match_groups where name in ({marks})"
+    for gid, name, fact_ids, data in rows_in(conn, query, sorted(names)):
+        group = StoredGroup(gid, fact_ids, data)
+        found[name] = (gid, group.strong | group.weak)
     return found
 
 
 def _patch_postings(conn: sqlite3.Connection, added: dict[str, list[int]], removed: dict[str, list[int]]) -> None:
     tokens = sorted(added.keys() | removed.keys())
-    current = _postings(conn, tokens)
+    current = postings(conn, tokens)
     writes, deletes = [], []
     for token in tokens:
         df, gids = current.get(token, (0, None))
@@ -284,59 +271,21 @@ def _ids_text(ids: Sequence[int]) -> str:
 # -- reading (through any connection; one question's reads in one read transaction) ------
 
 
-def _postings(conn: sqlite3.Connection, tokens: Sequence[str]) -> dict[str, tuple[int, np.ndarray | None]]:
-    found: dict[str, tuple[int, np.ndarray | None]] = {}
-    for chunk in _batches(list(tokens)):
-        marks = ",".join("?" * len(chunk))
-        for token, df, blob in conn.execute(f"select token, df, gids from match_postings where token in ({marks})", chunk):
-            found[token] = (df, np.frombuffer(blob, _GIDS) if blob is not None else None)
-    return found
-
-
-postings = _postings
-"""Each token's group count and group ids (None for grammar tokens); tokens no group has are left out."""
-
-
-def document_counts(conn: sqlite3.Connection, tokens: Sequence[str]) -> dict[str, int]:
-    """How many groups have each token (tokens no group has are left out)."""
-    found: dict[str, int] = {}
-    for chunk in _batches(list(tokens)):
-        marks = ",".join("?" * len(chunk))
-        found.update(conn.execute(f"select token, df from match_postings where token in ({marks})", chunk).fetchall())
-    return found
-
-
-def stored_groups(conn: sqlite3.Connection, gids: Sequence[int]) -> dict[int, StoredGroup]:
-    found: dict[int, StoredGroup] = {}
-    for chunk in _batches(list(gids)):
-        marks = ",".join("?" * len(chunk))
-        for gid, fact_ids, data in conn.execute(f"select gid, fact_ids, data from match_groups where gid in ({marks})", chunk):
-            found[gid] = decode(gid, fact_ids, data)
-    return found
-
-
-def group_members(conn: sqlite3.Connection, name: str) -> tuple[int, ...]:
-    """The ids of a group's facts (none if there is no such group)."""
-    row = conn.execute("select fact_ids from match_groups where name = ?", [name]).fetchone()
-    return tuple(int(part) for part in row[0].split()) if row else ()
-
-
-def words_starting(conn: sqlite3.Connection, initial: str) -> list[str]:
-    """The English words (letters only) the index has that start with `initial`, sorted."""
-    upper = chr(ord(initial) + 1)
-    rows = conn.execute("select token from match_postings where token >= ? and token < ?", [initial, upper])
-    return [token for (token,) in rows if token.isascii() and token.isalpha()]
-
-
-def _batches(items: list) -> Iterator[list]:  # type: ignore[type-arg]
+def rows_in(conn: sqlite3.Connection, query: str, items: Sequence[object]) -> Iterator[Any]:
+    """The rows of `query` for all of `items`, bound a batch at a time to its ``in ({marks})``
+    (SQLite limits the variables of one statement)."""
     for start in range(0, len(items), _BATCH):
-        yield items[start : start + _BATCH]
+        chunk = list(items[start : start + _BATCH])
+        yield from conn.execute(query.format(marks=",".join("?" * len(chunk))), chunk)
 
 
-def _chunks(items: Iterable[Entry], size: int) -> Iterator[list[Entry]]:
-    iterator = iter(items)
-    while chunk := list(islice(iterator, size)):
-        yield chunk
+def postings(conn: sqlite3.Connection, tokens: Sequence[str]) -> dict[str, tuple[int, np.ndarray | None]]:
+    """Each token's group count and group ids (None for grammar tokens); tokens no group has are left out."""
+    query = "select token, df, gids from match_postings where token in ({marks})"
+    return {
+        token: (df, np.frombuffer(blob, _GIDS) if blob is not None else None)
+        for token, df, blob in rows_in(conn, query, tokens)
+    }
 
 
 def terminal_progress(label: str) -> Progress | None:
@@ -366,18 +315,17 @@ class IndexReader:
         self,
         conn: sqlite3.Connection,
         shared: bool,
-        load_facts: Callable[[list[int], sqlite3.Connection], dict[int, Any]],
-        load_all: Callable[[sqlite3.Connection], list[Any]],
+        select_facts: str,
+        facts_of: Callable[[Iterable[Any]], Iterator[Any]],
         writes: Callable[[], int],
-        make_facts: Callable[[list[dict[str, Any]]], list[Any]],
     ) -> None:
-        """:param shared: True when `conn` is also the store's writing connection (an in-memory store)."""
+        """:param shared: True when `conn` is also the store's writing connection (an in-memory store).
+        :param select_facts: the store's query for whole fact rows, which `facts_of` makes into facts."""
         self.conn = conn
         self._shared = shared
-        self._load_facts = load_facts
-        self._load_all = load_all
+        self._select_facts = select_facts
+        self._facts_of = facts_of
         self._writes = writes
-        self._make_facts = make_facts
 
     @contextmanager
     def reading(self) -> Iterator[IndexReader]:
@@ -427,17 +375,12 @@ class IndexReader:
         ]
         return count, tags, titles
 
-    def facts_in_order(self, lang: str, batch: int = 200) -> Iterator[Any]:
-        """Every live fact, those in `lang` first, each part by id; read a batch at a time, so that
+    def facts_in_order(self, lang: str) -> Iterator[Any]:
+        """Every live fact, those in `lang` first, each part by id; read as it is iterated, so that
         a caller who needs only the first few reads only those."""
-        for query in (
-            "select * from facts where deleted_at is null and lang = ? order by id",
-            "select * from facts where deleted_at is null and lang != ? order by id",
-        ):
-            cursor = self.conn.execute(query, [lang])
-            columns = [column[0] for column in cursor.description]
-            while rows := cursor.fetchmany(batch):
-                yield from self._make_facts([dict(zip(columns, row)) for row in rows])
+        for same in ("=", "!="):
+            query = f"{self._select_facts} where deleted_at is null and lang {same} ? order by id"
+            yield from self._facts_of(self.conn.execute(query, [lang]))
 
     def version(self) -> str | None:
         return stored_version(self.conn)
@@ -449,19 +392,26 @@ class IndexReader:
         return _next_gid(self.conn) - 1
 
     def postings(self, tokens: Sequence[str]) -> dict[str, tuple[int, np.ndarray | None]]:
-        return _postings(self.conn, tokens)
+        return postings(self.conn, tokens)
 
     def document_counts(self, tokens: Sequence[str]) -> dict[str, int]:
-        return document_counts(self.conn, tokens)
+        """How many groups have each token (tokens no group has are left out)."""
+        return dict(rows_in(self.conn, "select token, df from match_postings where token in ({marks})", tokens))
 
     def groups(self, gids: Sequence[int]) -> dict[int, StoredGroup]:
-        return stored_groups(self.conn, gids)
+        query = "select gid, fact_ids, data from match_groups where gid in ({marks})"
+        return {gid: StoredGroup(gid, fact_ids, data) for gid, fact_ids, data in rows_in(self.conn, query, gids)}
 
     def group_members(self, name: str) -> tuple[int, ...]:
-        return group_members(self.conn, name)
+        """The ids of a group's facts (none if there is no such group)."""
+        row = self.conn.execute("select fact_ids from match_groups where name = ?", [name]).fetchone()
+        return tuple(int(part) for part in row[0].split()) if row else ()
 
     def words_starting(self, initial: str) -> list[str]:
-        return words_starting(self.conn, initial)
+        """The English words (letters only) the index has that start with `initial`, sorted."""
+        upper = chr(ord(initial) + 1)
+        rows = self.conn.execute("select token from match_postings where token >= ? and token < ?", [initial, upper])
+        return [token for (token,) in rows if token.isascii() and token.isalpha()]
 
     def synonym_terms(self) -> tuple[tuple[str, ...], ...]:
         """The live synonym groups' terms, by group id (as `FactStore.synonym_terms`)."""
@@ -470,8 +420,9 @@ class IndexReader:
 
     def facts(self, fact_ids: list[int]) -> dict[int, Any]:
         """The live facts among these ids."""
-        return self._load_facts(fact_ids, self.conn)
+        query = f"{self._select_facts} where deleted_at is null and id in ({{marks}})"
+        return {fact.id: fact for fact in self._facts_of(rows_in(self.conn, query, fact_ids))}
 
     def all_facts(self) -> list[Any]:
         """Every live fact, by id."""
-        return self._load_all(self.conn)
+        return list(self._facts_of(self.conn.execute(f"{self._select_facts} where deleted_at is null order by id")))

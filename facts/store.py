@@ -16,7 +16,7 @@ import sqlite3
 import threading
 import uuid
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -38,8 +38,6 @@ SynonymListener = Callable[[list[SynonymGroup]], None]
 FACT, SYNONYMS = "fact", "synonyms"
 """What an audit row is about (`AuditEntry.kind`)."""
 
-_IDS_PER_QUERY = 500
-"""Ids bound in one `in (…)` query: well under SQLite's limit on variables."""
 
 APPLICATION_ID = 0x46414354
 """PRAGMA application_id of a factbot database ("FACT"), so another program's SQLite file is never taken for one."""
@@ -399,9 +397,7 @@ class FactStore:
             if self._index_conn is None:
                 self._index_conn = sqlite3.connect(self.path, timeout=1, check_same_thread=False)
             conn = self._index_conn
-        return index_tables.IndexReader(
-            conn, conn is self.db.conn, self._live_many, self.all, lambda: self.writes, lambda rows: [_fact(row) for row in rows]
-        )
+        return index_tables.IndexReader(conn, conn is self.db.conn, _SELECT_FACTS, _facts_of, lambda: self.writes)
 
     def synonym_terms(self) -> tuple[tuple[str, ...], ...]:
         """The live synonym groups' terms, as the matcher and the index use them."""
@@ -519,14 +515,9 @@ class FactStore:
         """True when no fact was ever stored here, deleted ones included."""
         return self.db.execute("select count(*) from facts").fetchone()[0] == 0
 
-    def all(self, conn: sqlite3.Connection | None = None) -> list[Fact]:
-        """Every live fact, by id.
-
-        :param conn: the connection to read through (the matcher's); by default the store's.
-        """
-        cursor = (conn or self.db.conn).execute("select * from facts where deleted_at is null order by id")
-        columns = [column[0] for column in cursor.description]
-        return [_fact(dict(zip(columns, values))) for values in cursor]
+    def all(self) -> list[Fact]:
+        """Every live fact, by id."""
+        return list(_facts_of(self.db.execute(f"{_SELECT_FACTS} where deleted_at is null order by id")))
 
     def get(self, fact_id: int) -> Fact:
         """The live fact with this id.
@@ -720,17 +711,8 @@ class FactStore:
 
         :param conn: the connection to read through (`sync`'s own); by default the store's.
         """
-        conn = conn or self.db.conn
-        found: dict[int, Fact] = {}
-        for start in range(0, len(fact_ids), _IDS_PER_QUERY):
-            chunk = fact_ids[start : start + _IDS_PER_QUERY]
-            marks = ", ".join("?" * len(chunk))
-            cursor = conn.execute(f"select * from facts where deleted_at is null and id in ({marks})", chunk)
-            columns = [column[0] for column in cursor.description]
-            for values in cursor:
-                row = dict(zip(columns, values))
-                found[row["id"]] = _fact(row)
-        return found
+        query = f"{_SELECT_FACTS} where deleted_at is null and id in ({{marks}})"
+        return {fact.id: fact for fact in _facts_of(index_tables.rows_in(conn or self.db.conn, query, fact_ids))}
 
     def _new_ids(self, count: int, facts: list[Fact]) -> Iterator[int]:
         """Ids for facts that come without one: after every id stored or named in the file."""
@@ -1444,6 +1426,16 @@ def _row_for(data: FactData, **managed: datetime | str | None) -> dict[str, Any]
     for name, value in managed.items():
         row[name] = value.isoformat() if isinstance(value, datetime) else value
     return row
+
+
+_SELECT_FACTS = f"select {', '.join(_FACT_COLUMNS)} from facts"
+"""Whole fact rows, their columns in `_FACT_COLUMNS` order (what `_facts_of` reads)."""
+
+
+def _facts_of(rows: Iterable[Sequence[Any]]) -> Iterator[Fact]:
+    """Facts from rows of `_SELECT_FACTS`."""
+    for values in rows:
+        yield _fact(dict(zip(_FACT_COLUMNS, values)))
 
 
 def _fact(row: dict[str, Any]) -> Fact:
