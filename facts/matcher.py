@@ -25,7 +25,8 @@ import logging
 import math
 import threading
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import TYPE_CHECKING
@@ -202,6 +203,13 @@ class Matcher:
                 log.warning("the matching index was made by another factbot version; restart this process to use it fully")
         self._use_my_synonyms()
 
+    @contextmanager
+    def _current(self) -> Iterator[None]:
+        """The matcher's lock and one consistent read of the table as it is now."""
+        with self.lock, self._reader.reading():
+            self._fresh()
+            yield
+
     def _use_my_synonyms(self) -> None:
         """Today's normaliser is module-wide: make this table's synonyms the ones it applies."""
         if use_synonyms(self._synonyms):
@@ -236,16 +244,14 @@ class Matcher:
 
     def facts(self) -> list[Fact]:
         """The facts the matcher knows, by id (all of them are read: for overviews, not per question)."""
-        with self.lock, self._reader.reading():
-            self._fresh()
+        with self._current():
             if self._all_facts is None:
                 self._all_facts = self._reader.all_facts()
             return list(self._all_facts)
 
     def summary(self, lang: str) -> tuple[int, list[str], list[str]]:
         """How many distinct facts, their tags, and their sources as a reader of `lang` sees them (cached)."""
-        with self.lock, self._reader.reading():
-            self._fresh()
+        with self._current():
             found = self._summaries.get(lang)
             if found is None:
                 found = self._summaries[lang] = self._reader.summary(lang)
@@ -256,15 +262,13 @@ class Matcher:
 
         Reads only as far as needed: picking three examples from a million facts reads a few hundred.
         """
-        with self.lock, self._reader.reading():
-            self._fresh()
+        with self._current():
             for fact in self._reader.facts_in_order(lang):
                 if done(fact):
                     return
 
     def fact(self, fact_id: int) -> Fact | None:
-        with self.lock, self._reader.reading():
-            self._fresh()
+        with self._current():
             return self._facts([fact_id]).get(fact_id)
 
     def _facts(self, fact_ids: Sequence[int]) -> dict[int, Fact]:
@@ -280,8 +284,7 @@ class Matcher:
         """The version of `fact` written in `lang` if there is one, else `fact` itself."""
         if fact.lang == lang or fact.id is None or not fact.key:
             return fact
-        with self.lock, self._reader.reading():
-            self._fresh()
+        with self._current():
             ids = self._reader.group_members(group_name(fact.id, fact.key))
             members = self._facts(ids)
         return next((members[i] for i in ids if i in members and members[i].lang == lang), fact)
@@ -290,8 +293,7 @@ class Matcher:
 
     def match(self, question: str, limit: int = 3) -> MatchResult:
         """The fact `question` asks for (or None), and up to `limit` closest facts."""
-        with self.lock, self._reader.reading():
-            self._fresh()
+        with self._current():
             self._use_my_synonyms()
             return self._match(question, limit)
 

@@ -651,8 +651,8 @@ class FactStore:
                 values = fact.model_dump(mode="json")
                 values.update(
                     id=fact.id if fact.id is not None else next(new_ids),
-                    created_at=_iso(fact.created_at or (before.created_at if before else None) or now),
-                    updated_at=_iso((fact.updated_at or now) if before is None else now),
+                    created_at=(fact.created_at or (before.created_at if before else None) or now).isoformat(),
+                    updated_at=((fact.updated_at or now) if before is None else now).isoformat(),
                     created_by=fact.created_by or (before.created_by if before else None) or actor,
                 )
                 audit.append((change_id, stamp, actor, "import", FACT, values["id"], _json(before), _dumps(values)))
@@ -1399,17 +1399,8 @@ def _column(name: str, value: Any) -> Any:
     return value
 
 
-def _managed(fact: Fact) -> dict[str, Any]:
-    """The store's own fields of a fact, for `_row_for`."""
-    return {"id": fact.id, "created_at": fact.created_at, "updated_at": fact.updated_at, "created_by": fact.created_by}
-
-
 def _json(model: Fact | SynonymGroup | None) -> str | None:
     return model.model_dump_json() if model is not None else None
-
-
-def _iso(value: datetime) -> str:
-    return value.isoformat()
 
 
 def _dumps(values: dict[str, Any]) -> str:
