@@ -38,6 +38,9 @@ from rapidfuzz.distance import OSA
 from facts import groups as _groups_module
 from facts.groups import INTENT_TRUE, has_number
 from facts.index_entries import TOKENISER_VERSION, StoredGroup, group_name
+from facts.matching.bilingual import is_japanese
+from facts.matching.japanese import content_words
+from facts.matching.bilingual import units as translated_units
 from facts.model import Fact
 from facts.normalize import (
     compact,
@@ -118,6 +121,18 @@ class MatcherSettings:
     """Once this many candidates are found, further tokens only re-weigh them."""
     common_share: float = 0.05
     """A token in more than this share of groups only adds weight to candidates rarer tokens found."""
+    cross_min_score: float = 40.0
+    """Across languages (a fact written only in the other language), below this the matcher does not know."""
+    cross_min_margin: float = 12.0
+    """Across languages, the best must lead every other fact by this much: translations are loose evidence."""
+    cross_min_units: int = 2
+    """Across languages, a fact must have at least this many of the question's words (or all, if fewer)."""
+    cross_unknown: float = 0.5
+    cross_fact_share: float = 0.3
+    cross_part: float = 0.5
+    """Across languages, credit for a Japanese translation found only as characters, not as a word of the fact."""
+    """Across languages, how much of the score is the share of the fact's closest phrasing the translations cover."""
+    """How much a question word the word table cannot translate counts, next to the rarest translated one."""
 
 
 class Matcher:
@@ -297,8 +312,8 @@ class Matcher:
             self._use_my_synonyms()
             return self._match(question, limit)
 
-    def _match(self, question: str, limit: int) -> MatchResult:
-        question = respell(question, self._respelling)
+    def _match(self, asked: str, limit: int) -> MatchResult:
+        question = respell(asked, self._respelling)
         query = tokens(question)
         content = Counter(t for t in query if t[0] not in "?@")
         owners = frozenset(t for t in query if t.startswith("@"))
@@ -307,14 +322,92 @@ class Matcher:
             return MatchResult(best=None, ranked=[])
         self._load_postings(list(content))
         weights = {token: self._weight(token) for token in content}
-        if not any(weights.values()):
-            return MatchResult(best=None, ranked=[])
-        query_compact = compact(question)
-        groups = self._groups(self._shortlist(weights))
-        self._load_counts(set().union(*(group.strong for group in groups)))  # every phrasing token is a strong one
-        scored = self._rank(weights, intents, owners, query_compact, groups, limit)
-        ranked, best, also = self._matches(scored, limit)
-        return MatchResult(best=best, ranked=ranked, also=also)
+        ranked: list[Match] = []
+        if any(weights.values()):
+            groups = self._groups(self._shortlist(weights))
+            self._load_counts(set().union(*(group.strong for group in groups)))  # every phrasing token is a strong one
+            scored = self._rank(weights, intents, owners, compact(question), groups, limit)
+            ranked, best, also = self._matches(scored, limit)
+            if best is not None:
+                return MatchResult(best=best, ranked=ranked, also=also)
+        across = self._across(asked, intents)  # as typed: respelling knows only this language's words
+        if across is None:
+            return MatchResult(best=None, ranked=ranked)
+        return MatchResult(best=across, ranked=[across, *(m for m in ranked if m.fact.id != across.fact.id)][:limit])
+
+    def _across(self, question: str, intents: frozenset[str]) -> Match | None:
+        """The fact written only in the other language that the question's translated words confidently find."""
+        settings = self.settings
+        scored, needed_units = self._across_scored(question, intents)
+        if not scored:
+            return None
+        score, filled, group = scored[0]
+        runner_up = scored[1][0] if len(scored) > 1 else 0.0
+        if score < settings.cross_min_score or filled < needed_units or score - runner_up < settings.cross_min_margin:
+            return None
+        fact = self._facts([group.fact_ids[0]]).get(group.fact_ids[0])
+        return Match(fact, score) if fact is not None else None
+
+    def _across_scored(self, question: str, intents: frozenset[str]) -> tuple[list[tuple[float, int, StoredGroup]], int]:
+        """Facts written only in the other language, scored by the question's translated words, best first.
+
+        Each content word of the question is a unit with its translations (from
+        the JMdict word table). A fact's score is the share of the question's
+        units it has, weighted by rarity, blended with the share of the fact's
+        closest phrasing that the translations cover. Also returns how many
+        units the best must have.
+        """
+        settings = self.settings
+        units = translated_units(question)
+        if not units:
+            return [], 0
+        asked_in = "ja" if is_japanese(question) else "en"
+        needed = {token for unit in units for alternative in unit.alternatives for token in alternative}
+        self._load_postings(sorted(needed))
+        unknown = math.log(1 + (self._group_total + 1) / 0.5)
+        unit_weights = []
+        for unit in units:
+            present = [
+                sum(self._weight(token) for token in alternative) / len(alternative)
+                for alternative in unit.alternatives
+                if all(self._document_count(token) for token in alternative)
+            ]
+            unit_weights.append(min(present) if present else unknown * settings.cross_unknown)
+        token_weights: dict[str, float] = {}
+        for unit, weight in zip(units, unit_weights):
+            for alternative in unit.alternatives:
+                for token in alternative:
+                    token_weights[token] = max(token_weights.get(token, 0.0), weight)
+        if not any(token_weights.values()):
+            return [], 0
+        groups = [group for group in self._groups(self._shortlist(token_weights)) if asked_in not in _languages(group)]
+        total = sum(unit_weights) or 1.0
+        share = settings.cross_fact_share
+        scored: list[tuple[float, int, StoredGroup]] = []
+        for group in groups:
+            fact_cover = 0.0
+            for phrasing in group.phrasings:
+                phrasing_total = sum(self._cached_weight(t) for t in phrasing)
+                if phrasing_total:
+                    fact_cover = max(fact_cover, sum(self._cached_weight(t) for t in phrasing if t in token_weights) / phrasing_total)
+            lemmas = _japanese_words(group) if asked_in == "en" else frozenset()
+            known = 0.0
+            filled = 0
+            for unit, weight in zip(units, unit_weights):
+                best = 0.0
+                for alternative, word in zip(unit.alternatives, unit.words or (None,) * len(unit.alternatives)):
+                    if word is not None and word in lemmas:
+                        best = 1.0
+                        break
+                    hits = sum(1.0 if t in group.strong else settings.weak_match if t in group.weak else 0.0 for t in alternative)
+                    best = max(best, hits / len(alternative) * (settings.cross_part if word is not None else 1.0))
+                if best:
+                    filled += 1
+                    known += weight * best
+            score = 100.0 * self._intent(intents, group) * ((1 - share) * known / total + share * fact_cover)
+            scored.append((round(score, 1), filled, group))
+        scored.sort(key=lambda item: (-item[0], item[2].gid))
+        return scored, min(settings.cross_min_units, len(units))
 
     def _load_postings(self, wanted: list[str]) -> None:
         """The document counts and postings of these tokens, into the caches."""
@@ -639,6 +732,16 @@ def _other_report(a: StoredGroup, b: StoredGroup) -> bool:
         and has_number(b.lead_figure)
         and a.lead_figure != b.lead_figure
     )
+
+
+def _japanese_words(group: StoredGroup) -> frozenset[str]:
+    """The content words (normalised forms) of a group's Japanese phrasings, as Sudachi reads them."""
+    return frozenset(word for text in group.compacts if is_japanese(text) for word in content_words(text, forms=True))
+
+
+def _languages(group: StoredGroup) -> frozenset[str]:
+    """The languages a group's phrasings are written in: kana or kanji make one Japanese."""
+    return frozenset("ja" if is_japanese(text) else "en" for text in group.compacts)
 
 
 def _recency(item: _Ranked) -> tuple[str, float]:

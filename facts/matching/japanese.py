@@ -1,0 +1,69 @@
+"""Japanese words, as a morphological analyser made for Japanese finds them.
+
+Facts are indexed by character bigrams (facts/normalize.py), which match
+Japanese against Japanese well without a dictionary. Translating a Japanese
+question into English needs words instead: Sudachi (SudachiPy with its core
+dictionary, installed from PyPI) cuts 北朝鮮はなぜロシアを支持しているの into
+北朝鮮 / なぜ / ロシア / 支持 / して / いる / の and gives each word its
+normalised dictionary form (引越し → 引っ越し, して → 為る) and its part of
+speech, so particles and auxiliaries are told from content words by grammar,
+not guessed from the script. The dictionary (about 70 MB, memory-mapped) is
+opened on the first Japanese question that needs it, never at start.
+"""
+
+from __future__ import annotations
+
+import threading
+from functools import lru_cache
+from typing import Any
+
+_CONTENT = frozenset({"名詞", "動詞", "形容詞", "形状詞", "副詞"})
+"""Parts of speech that say what a sentence is about; particles, auxiliaries, symbols and affixes do not."""
+_DEPENDENT = "非自立可能"
+"""Nouns that mostly serve grammar (こと, もの, ため, ところ): not content on their own."""
+_LIGHT_VERBS = frozenset({"為る", "居る", "有る", "成る", "出来る", "呉れる", "貰う", "仕舞う", "下さる", "御座る"})
+"""Verbs (in normalised form) that mostly carry grammar: して, いる, ある, なる, できる, くれる, もらう, しまう."""
+
+_lock = threading.Lock()
+
+
+@lru_cache(maxsize=1)
+def _tokenizer() -> Any:
+    from sudachipy import Dictionary, SplitMode
+
+    dictionary = Dictionary(dict="core")
+    return dictionary.tokenizer(mode=SplitMode.C, fields={"pos", "normalized_form", "dictionary_form"})
+
+
+@lru_cache(maxsize=4096)
+def content_words(text: str, forms: bool = False) -> tuple[str, ...]:
+    """The normalised forms of the content words of `text`, in order (北朝鮮, なぜ→何故, 支持, …).
+
+    With `forms`, each word also as written and in its dictionary form (いつも beside 何時も), so
+    that a word looked up in either spelling is found.
+    """
+    with _lock:  # one Sudachi tokenizer is not meant for two threads at once
+        morphemes = _tokenizer().tokenize(text)
+        found = []
+        for morpheme in morphemes:
+            pos = morpheme.part_of_speech()
+            if pos[0] not in _CONTENT or (pos[0] == "名詞" and _DEPENDENT in pos):
+                continue
+            form = morpheme.normalized_form()
+            if form not in _LIGHT_VERBS:
+                found.append(form)
+                if forms:
+                    found += (morpheme.surface(), morpheme.dictionary_form())
+    return tuple(found)
+
+
+def single_word(text: str) -> str | None:
+    """`text`'s normalised form if Sudachi reads it as exactly one content word, else None."""
+    with _lock:
+        morphemes = [m for m in _tokenizer().tokenize(text) if m.part_of_speech()[0] != "補助記号"]
+        if len(morphemes) != 1:
+            return None
+        pos = morphemes[0].part_of_speech()
+        if pos[0] not in _CONTENT:
+            return None
+        return morphemes[0].normalized_form()

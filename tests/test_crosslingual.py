@@ -1,0 +1,125 @@
+"""A fact written in one language is found by a question in the other, and only then."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from facts.answers import answer_question
+from facts.matcher import Matcher
+from facts.matching.bilingual import units
+from facts.matching.japanese import content_words
+from facts.model import Fact
+from facts.render import answer_text
+from facts.store import FactStore
+
+
+def _fact(fact_id: int, key: str, question: str, answer: str, lang: str) -> Fact:
+    return Fact(
+        id=fact_id, key=key, question=question, answer=answer, lang=lang, source_title="City guide",
+        source_url=f"https://example.org/guide/{key}", published="2026-04-01",
+    )
+
+
+CITY_GUIDE = [
+    _fact(1, "library", "When does the city library open?", "The city library opens at 9 a.m.", "en"),
+    _fact(2, "ticket", "How much is a train ticket to the airport?", "A train ticket to the airport costs 500 yen.", "en"),
+    _fact(3, "rain", "Will it rain tomorrow?", "Rain is forecast for tomorrow afternoon.", "en"),
+    _fact(4, "bicycle", "Where can I park my bicycle?", "Bicycles can be parked behind the station.", "en"),
+    _fact(5, "parking", "市役所の駐車場は無料ですか", "市役所の駐車場は2時間まで無料です。", "ja"),
+    _fact(6, "post-office", "郵便局は日曜日に開いていますか", "郵便局は日曜日は休みです。", "ja"),
+]
+
+
+@pytest.fixture(scope="module")
+def guide() -> Matcher:
+    return Matcher(CITY_GUIDE)
+
+
+# -- words --------------------------------------------------------------------------
+
+
+def test_japanese_is_cut_into_words_not_across_them() -> None:
+    assert content_words("明日雨降る？") == ("明日", "雨", "降る")
+
+
+def test_a_japanese_word_is_looked_up_in_its_normalised_form() -> None:
+    assert content_words("引越しの手続き") == content_words("引っ越しの手続き")
+
+
+def test_particles_and_helper_verbs_are_not_words_to_translate() -> None:
+    assert content_words("北朝鮮はなぜロシアを支持しているの？") == ("北朝鮮", "何故", "ロシア", "支持")
+
+
+def test_a_question_word_becomes_its_translations() -> None:
+    rain = next(unit for unit in units("明日は雨ですか") if unit.word == "雨")
+    assert ("rain",) in rain.alternatives
+    library = next(unit for unit in units("When does the library open?") if unit.word == "library")
+    assert ("図書", "書館") in library.alternatives  # 図書館, as the index's bigrams
+
+
+def test_a_two_word_english_term_is_one_japanese_word() -> None:
+    assert [unit.word for unit in units("Where is the post office?")] == ["post office"]
+
+
+# -- matching across languages ----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("question", "key"),
+    [
+        ("図書館は何時に開きますか", "library"),
+        ("空港までの電車の切符はいくら？", "ticket"),
+        ("明日は雨が降りますか", "rain"),
+        ("自転車はどこに止められますか", "bicycle"),
+        ("Is parking at city hall free?", "parking"),
+        ("Is the post office open on Sunday?", "post-office"),
+    ],
+)
+def test_a_fact_written_in_one_language_answers_the_other(guide: Matcher, question: str, key: str) -> None:
+    result = guide.match(question)
+    assert result.best is not None and result.best.fact.key == key
+
+
+@pytest.mark.parametrize("question", ["猫の名前は何ですか", "富士山の高さは？", "What is the capital of Peru?", "How tall is Mount Fuji?"])
+def test_a_question_no_fact_answers_in_either_language_gets_none(guide: Matcher, question: str) -> None:
+    assert guide.match(question).best is None
+
+
+def test_the_reply_is_the_fact_with_its_source(guide: Matcher) -> None:
+    reply = answer_text(answer_question("図書館は何時に開きますか", guide, "ja"))
+    assert "The city library opens at 9 a.m." in reply
+    assert "https://example.org/guide/library" in reply
+
+
+def test_a_fact_in_the_question_language_is_preferred_to_a_translation() -> None:
+    both = Matcher([*CITY_GUIDE, _fact(7, "rain-ja", "明日は雨が降りますか", "明日は晴れの予報です。", "ja")])
+    result = both.match("明日は雨が降りますか")
+    assert result.best is not None and result.best.fact.key == "rain-ja"
+
+
+def test_the_answer_across_languages_is_the_same_whatever_the_hash_seed(tmp_path: Path) -> None:
+    store = FactStore(tmp_path / "guide.db")
+    store.import_facts(CITY_GUIDE, actor="test")
+    code = (
+        "import json\n"
+        "from facts.matcher import Matcher\n"
+        "from facts.store import FactStore\n"
+        f"matcher = Matcher.over(FactStore({str(tmp_path / 'guide.db')!r}))\n"
+        "asked = ['図書館は何時に開きますか', 'Is the post office open on Sunday?', '猫の名前は何ですか']\n"
+        "print(json.dumps([[m.fact.key, m.score] if (m := matcher.match(q).best) else None for q in asked]))\n"
+    )
+    answers = set()
+    for seed in ("0", "1", "4242"):
+        run = subprocess.run(
+            [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60,
+            env={**os.environ, "PYTHONHASHSEED": seed},
+        )
+        answers.add(run.stdout)
+    assert len(answers) == 1
+    assert [answer[0] if answer else None for answer in json.loads(answers.pop())] == ["library", "post-office", None]
