@@ -24,7 +24,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from facts.answers import answer_question  # noqa: E402
 from facts.io import read_facts  # noqa: E402
 from facts.lang import preferred_lang  # noqa: E402
-from facts.matcher import Matcher, MatcherSettings  # noqa: E402
+from facts.matching.matcher import Matcher, MatcherSettings  # noqa: E402
 from facts.store import FactStore  # noqa: E402
 
 DEFAULT_PACK = Path(__file__).resolve().parents[2] / "shared" / "devsets"

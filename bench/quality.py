@@ -31,7 +31,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from facts.answers import answer_question  # noqa: E402
 from facts.io import bundled_seed, bundled_seed_synonyms  # noqa: E402
 from facts.lang import preferred_lang  # noqa: E402
-from facts.matcher import Matcher, MatcherSettings  # noqa: E402
+from facts.matching.matcher import Matcher, MatcherSettings  # noqa: E402
 from facts.model import Fact  # noqa: E402
 from facts.store import FactStore  # noqa: E402
 

@@ -47,11 +47,11 @@ _BENCH = Path(__file__).resolve().parent
 _ROOT = _BENCH.parent
 sys.path.insert(0, str(_ROOT))
 
-from facts.groups import _found, _parts, _source_tokens  # noqa: E402
+from facts.matching.groups import _found, _parts, _source_tokens  # noqa: E402
 from facts.io import bundled_seed, bundled_seed_synonyms  # noqa: E402
-from facts.matcher import _group_id, _synonym_tuples  # noqa: E402
+from facts.matching.matcher import _group_id, _synonym_tuples  # noqa: E402
 from facts.model import Fact  # noqa: E402
-from facts.normalize import tokens, use_synonyms  # noqa: E402
+from facts.matching.normalizer import tokens, use_synonyms  # noqa: E402
 
 SYNTH_SCRIPT = Path("/work/shared/bench/synth_facts.py")
 DEVSETS = _ROOT.parent / "shared" / "devsets"

@@ -6,7 +6,7 @@ import logging
 
 from bot.config import Settings
 from facts.io import bundled_seed, bundled_seed_synonyms
-from facts.matcher import Matcher
+from facts.matching import Matcher
 from facts.store import FactStore
 
 log = logging.getLogger(__name__)

@@ -7,9 +7,8 @@ from typing import Literal
 from weakref import WeakKeyDictionary
 
 from facts.lang import Lang
-from facts.matcher import Matcher
+from facts.matching import MAX_QUESTION_CHARS, Matcher
 from facts.model import Fact
-from facts.normalize import MAX_QUESTION_CHARS
 from facts.smalltalk import small_talk
 from facts.topics import topic_name
 

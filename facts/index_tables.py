@@ -3,7 +3,7 @@
 Two tables, written in the same transaction as the facts they describe:
 
 - ``match_groups``: one row per group (a fact and its other-language versions),
-  with its member ids and what scoring needs (`facts.index_entries`);
+  with its member ids and what scoring needs (`facts.matching.entries`);
 - ``match_postings``: per token, how many groups have it and which (a sorted
   array of 32-bit group ids, read straight into numpy). Grammar tokens
   (hiragana glue, in half of all Japanese facts) keep only their count.
@@ -27,8 +27,8 @@ from typing import Any
 
 import numpy as np
 
-from facts.index_entries import TOKENISER_VERSION, IndexedFact, StoredGroup, entries, group_name, indexed_fact
-from facts.normalize import is_grammar, use_synonyms
+from facts.matching.entries import TOKENISER_VERSION, IndexedFact, StoredGroup, entries, group_name, indexed_fact
+from facts.matching.normalizer import is_grammar, use_synonyms
 
 SCHEMA = """
 create table if not exists match_groups (

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from facts.answers import Answer, examples
 from facts.lang import Lang
-from facts.matcher import Matcher
+from facts.matching import Matcher
 from facts.model import Fact
 
 MAX_RESULTS = 5

@@ -12,7 +12,7 @@ from facts.answers import Answer, Overview
 from facts.lang import Lang
 from facts.messages import message
 from facts.model import Fact
-from facts.normalize import MAX_QUESTION_CHARS
+from facts.matching import MAX_QUESTION_CHARS
 
 
 def escape(text: str) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from facts.normalize import compact
+from facts.matching import compact
 
 SmallTalk = Literal["greeting", "thanks"]
 

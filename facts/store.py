@@ -26,7 +26,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from facts import index_tables
-from facts.index_entries import group_name
+from facts.matching.entries import group_name
 from facts.model import EDITABLE_FIELDS, Fact, FactData
 from facts.synonyms import SynonymGroup, SynonymTerms, merged_terms, term_key
 

@@ -20,9 +20,8 @@ from weakref import WeakKeyDictionary
 from rapidfuzz import fuzz, process
 
 from facts.lang import detect_lang
-from facts.matcher import Matcher
+from facts.matching import Matcher, compact
 from facts.model import Fact
-from facts.normalize import compact
 from facts.store import Asked, FactStore
 
 SAME_QUESTION = 90.0

@@ -9,7 +9,7 @@ from telegram import Update
 from telegram.ext import Application, CallbackContext, ExtBot
 
 from facts.lang import Lang, preferred_lang
-from facts.matcher import Matcher
+from facts.matching import Matcher
 from facts.questions_log import QuestionsLog
 from facts.store import FactStore
 from handlers.workers import Workers

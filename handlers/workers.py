@@ -16,7 +16,7 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import ParamSpec, TypeVar
 
-from facts.matcher import Matcher
+from facts.matching import Matcher
 
 P = ParamSpec("P")
 T = TypeVar("T")

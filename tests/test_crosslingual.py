@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from facts.answers import answer_question
-from facts.matcher import Matcher
+from facts.matching.matcher import Matcher
 from facts.matching.bilingual import units
 from facts.matching.japanese import content_words
 from facts.model import Fact
@@ -108,7 +108,7 @@ def test_the_answer_across_languages_is_the_same_whatever_the_hash_seed(tmp_path
     store.import_facts(CITY_GUIDE, actor="test")
     code = (
         "import json\n"
-        "from facts.matcher import Matcher\n"
+        "from facts.matching.matcher import Matcher\n"
         "from facts.store import FactStore\n"
         f"matcher = Matcher.over(FactStore({str(tmp_path / 'guide.db')!r}))\n"
         "asked = ['図書館は何時に開きますか', 'Is the post office open on Sunday?', '猫の名前は何ですか']\n"

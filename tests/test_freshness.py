@@ -115,7 +115,7 @@ def test_a_big_batch_of_changes_rebuilds_the_index_to_what_adding_each_fact_give
     _sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
     from synthetic import synthetic_facts
 
-    from facts.matcher import Matcher
+    from facts.matching.matcher import Matcher
 
     seed = seeded_store.all()
     imported = [fact.model_copy(update={"id": fact.id + 1000}) for fact in synthetic_facts(2100)]

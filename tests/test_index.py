@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 import facts.index_tables
-from facts import index_entries
-from facts.matcher import Matcher
+from facts.matching import entries as index_entries
+from facts.matching.matcher import Matcher
 from facts.model import Fact, FactData
 from facts.store import FactStore
 from tests.conftest import make_settings
@@ -125,7 +125,7 @@ def test_another_process_import_is_seen_without_any_sync(seeded_store: FactStore
 def test_the_same_question_gets_the_same_answer_whatever_the_hash_seed(seeded_store: FactStore, question: str) -> None:
     code = (
         "import json, sys\n"
-        "from facts.matcher import Matcher\n"
+        "from facts.matching.matcher import Matcher\n"
         "from facts.store import FactStore\n"
         f"result = Matcher.over(FactStore({seeded_store.path!r})).match({question!r}, limit=5)\n"
         "print(json.dumps([[m.fact.id, m.score] for m in result.ranked]))\n"

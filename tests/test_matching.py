@@ -11,10 +11,10 @@ from hypothesis import strategies as st
 
 from facts.answers import answer_question
 from facts.io import bundled_seed
-from facts.index_entries import _entries_of_chunk as _ENTRIES_OF_CHUNK
-from facts.matcher import Matcher
+from facts.matching.entries import _entries_of_chunk as _ENTRIES_OF_CHUNK
+from facts.matching.matcher import Matcher
 from facts.model import Fact
-from facts.normalize import fold, tokens
+from facts.matching.normalizer import fold, tokens
 from facts.store import FactStore
 
 
@@ -153,12 +153,12 @@ def _many_facts(seed: list[Fact], copies: int) -> list[Fact]:
 def test_a_table_built_on_several_cores_answers_like_one_built_in_place(
     seed_facts: list[Fact], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import facts.index_entries
+    import facts.matching.entries
 
     many = _many_facts(seed_facts, copies=5)
     in_place = Matcher(many)
-    monkeypatch.setattr(facts.index_entries, "worker_count", lambda groups: 2)
-    monkeypatch.setattr(facts.index_entries, "_CHUNK", 7)  # several chunks, split across both workers
+    monkeypatch.setattr(facts.matching.entries, "worker_count", lambda groups: 2)
+    monkeypatch.setattr(facts.matching.entries, "_CHUNK", 7)  # several chunks, split across both workers
     on_cores = Matcher(many)
 
     questions = [text for fact in seed_facts for text in fact.texts()]
@@ -182,13 +182,13 @@ def _killed_on_the_second_chunk(start: int) -> object:
 def test_if_a_build_worker_dies_the_rest_is_built_in_place(
     seed_facts: list[Fact], monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
-    import facts.index_entries
+    import facts.matching.entries
 
     many = _many_facts(seed_facts, copies=3)
     in_place = Matcher(many)
-    monkeypatch.setattr(facts.index_entries, "worker_count", lambda groups: 2)
-    monkeypatch.setattr(facts.index_entries, "_CHUNK", 7)
-    monkeypatch.setattr(facts.index_entries, "_entries_of_chunk", _killed_on_the_second_chunk)
+    monkeypatch.setattr(facts.matching.entries, "worker_count", lambda groups: 2)
+    monkeypatch.setattr(facts.matching.entries, "_CHUNK", 7)
+    monkeypatch.setattr(facts.matching.entries, "_entries_of_chunk", _killed_on_the_second_chunk)
     survived = Matcher(many)
 
     assert "index workers stopped" in caplog.text

@@ -9,7 +9,7 @@ import pytest
 
 from bot.cli import main
 from facts.io import FactFileError, bundled_seed, bundled_seed_synonyms, read_fact_file, write_fact_file
-from facts.matcher import Matcher
+from facts.matching.matcher import Matcher
 from facts.model import Fact, FactData
 from facts.store import FactStore, UndoConflict
 from tests.conftest import ADMIN_ID, Chat

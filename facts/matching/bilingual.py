@@ -10,7 +10,7 @@ A question becomes *units*: one per content word, each with the token
 tuples its translations have in the other language (雨 → (rain,); send →
 (送る,), (派遣,)). A fact written only in the other language is then scored by
 how many of the question's units it has. Tokens come from the same tokeniser
-as the index (facts/normalize.py), so the table's own synonyms and the
+as the index (facts/matching/normalizer.py), so the table's own synonyms and the
 lexicon's question words apply to translations too.
 """
 
@@ -22,7 +22,7 @@ from functools import lru_cache
 from importlib import resources
 
 from facts.matching.japanese import content_words
-from facts.normalize import stem, tokens
+from facts.matching.normalizer import stem, tokens
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,7 +41,7 @@ class _Table:
     ja_to_en: dict[str, list[str]]
     """A Japanese word (Sudachi's normalised form) → English glosses, most common sense first."""
     en_to_ja: dict[str, list[str]]
-    """An English stem, or two joined by a space (as facts/normalize.py stems) → Japanese words it glosses, most common first."""
+    """An English stem, or two joined by a space (as facts/matching/normalizer.py stems) → Japanese words it glosses, most common first."""
 
 
 @lru_cache(maxsize=1)

@@ -1,6 +1,6 @@
 """Japanese words, as a morphological analyser made for Japanese finds them.
 
-Facts are indexed by character bigrams (facts/normalize.py), which match
+Facts are indexed by character bigrams (facts/matching/normalizer.py), which match
 Japanese against Japanese well without a dictionary. Translating a Japanese
 question into English needs words instead: Sudachi (SudachiPy with its core
 dictionary, installed from PyPI) cuts 北朝鮮はなぜロシアを支持しているの into

@@ -35,14 +35,14 @@ import numpy as np
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 
-from facts import groups as _groups_module
-from facts.groups import INTENT_TRUE, has_number
-from facts.index_entries import TOKENISER_VERSION, StoredGroup, group_name
+from facts.matching import groups as _groups_module
+from facts.matching.groups import INTENT_TRUE, has_number
+from facts.matching.entries import TOKENISER_VERSION, StoredGroup, group_name
 from facts.matching.bilingual import is_japanese
 from facts.matching.japanese import content_words
 from facts.matching.bilingual import units as translated_units
 from facts.model import Fact
-from facts.normalize import (
+from facts.matching.normalizer import (
     compact,
     entities,
     grammar_words,

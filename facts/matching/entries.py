@@ -21,22 +21,21 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple
 
-from facts.groups import Group, build_group, worker_count
-from facts.normalize import compacts, marker_tokens, tokens
+from facts.matching.groups import Group, build_group, worker_count
+from facts.matching.normalizer import compacts, marker_tokens, tokens
 
 log = logging.getLogger(__name__)
 
 _HERE = Path(__file__).resolve().parent
-_TOKENISER_SOURCES = ("normalize.py", "groups.py", "index_entries.py")
+_TOKENISER_SOURCES = ("normalizer.py", "groups.py", "entries.py", "data/lexicon.json")
+"""What decides the stored tokens (the word table, bilingual.json, is read per question, not stored)."""
 
 
 def _tokeniser_version() -> str:
     """A digest of the code and data that decide tokens: any change to them rebuilds the index once."""
     digest = hashlib.sha256()
     for name in _TOKENISER_SOURCES:
-        digest.update((_HERE / name).read_bytes())
-    for data in sorted((_HERE / "data").glob("*.json")):
-        digest.update(data.name.encode() + data.read_bytes())
+        digest.update(name.encode() + (_HERE / name).read_bytes())
     return digest.hexdigest()[:16]
 
 

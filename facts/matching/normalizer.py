@@ -39,7 +39,7 @@ _KANJI_NUMERAL = re.compile(r"[〇零一二三四五六七八九十百千万億]
 
 @lru_cache(maxsize=1)
 def _lexicon() -> dict[str, object]:
-    text = resources.files("facts").joinpath("data/lexicon.json").read_text(encoding="utf-8")
+    text = resources.files("facts.matching").joinpath("data/lexicon.json").read_text(encoding="utf-8")
     return json.loads(text)
 
 

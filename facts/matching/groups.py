@@ -1,6 +1,6 @@
 """What the index knows of one fact in all its languages: its tokens, intents, owners and phrasings.
 
-`facts.index_entries` stores this in the database; building it for a large
+`facts.matching.entries` stores this in the database; building it for a large
 table is spread over the machine's cores when that is safe (`worker_count`).
 """
 
@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from facts.model import Fact
-from facts.normalize import marker_tokens, tokens, tokens_many
+from facts.matching.normalizer import marker_tokens, tokens, tokens_many
 
 
 INTENT_TRUE = "?true"
