@@ -222,3 +222,14 @@ def test_answering_never_raises(matcher: Matcher, question: str) -> None:
     answer = answer_question(question, matcher, "en")
 
     assert answer.kind in {"fact", "unknown", "greeting", "thanks", "too_long"}
+
+
+def test_a_real_word_the_table_does_not_use_is_not_read_as_a_typo() -> None:
+    bakery = Fact(
+        id=1, question="When does the bakery open?", answer="The bakery opens at 7 a.m.", lang="en",
+        source_url="https://example.org/bakery", source_title="Town guide", published="2026-01-01",
+    )
+    matcher = Matcher([bakery])
+    assert matcher.match("When does the baker open?").best is None  # a baker is not a bakery
+    typed = matcher.match("When does the bakrey open?").best
+    assert typed is not None and typed.fact.answer == "The bakery opens at 7 a.m."

@@ -27,6 +27,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from facts.matching.japanese import single_word  # noqa: E402
 
 OUT = Path(__file__).resolve().parent.parent / "facts" / "matching" / "data" / "bilingual.json"
+WORDS_OUT = OUT.with_name("english_words.txt")
+"""Every English word of every gloss: what tells a real word the table does not use from a typo."""
 SENSES = 2
 """Glosses of the first senses only: later senses are rarer meanings that mostly add noise."""
 GLOSSES = 6
@@ -107,9 +109,19 @@ def main() -> int:
         "ja2en": {word: ja2en[word][: GLOSSES * 2] for word in sorted(ja2en) if ja2en[word]},
         "en2ja": {word: _first_distinct(en2ja[word]) for word in sorted(en2ja)},
     }
+    words = sorted(
+        {
+            word
+            for (text,) in db.execute("SELECT text FROM SenseGloss WHERE lang = 'eng'")
+            for word in re.sub(r"[^a-z]+", " ", text.lower()).split()
+            if len(word) >= 2
+        }
+    )
     OUT.parent.mkdir(parents=True, exist_ok=True)
+    WORDS_OUT.write_text("\n".join(words) + "\n", encoding="utf-8")
     OUT.write_text(json.dumps(table, ensure_ascii=False, separators=(",", ":")) + "\n", encoding="utf-8")
     print(f"{len(table['ja2en'])} Japanese words, {len(table['en2ja'])} English words → {OUT} ({OUT.stat().st_size // 1024} KB)")
+    print(f"{len(words)} English words → {WORDS_OUT}")
     return 0
 
 

@@ -61,6 +61,17 @@ def _table() -> _Table:
     return _Table(raw["ja2en"], by_stem)
 
 
+def is_english_word(word: str) -> bool:
+    """True for a word JMdict's English glosses use (data/english_words.txt): a real word, never a typo."""
+    return word in _english_words()
+
+
+@lru_cache(maxsize=1)
+def _english_words() -> frozenset[str]:
+    """68,000 words, read on the first unknown word a question has (about 15 ms)."""
+    return frozenset(resources.files("facts.matching").joinpath("data/english_words.txt").read_text(encoding="utf-8").split())
+
+
 def is_japanese(text: str) -> bool:
     """True when `text` has any kana or kanji: a Japanese question (names in Latin letters may be part of it)."""
     return any("\u3041" <= ch <= "\u30ff" or "\u3400" <= ch <= "\u9fff" for ch in text)

@@ -38,7 +38,7 @@ from rapidfuzz.distance import OSA
 from facts.matching import groups as _groups_module
 from facts.matching.groups import INTENT_TRUE, has_number
 from facts.matching.entries import TOKENISER_VERSION, StoredGroup, group_name
-from facts.matching.bilingual import is_japanese
+from facts.matching.bilingual import is_english_word, is_japanese
 from facts.matching.japanese import content_words
 from facts.matching.bilingual import units as translated_units
 from facts.model import Fact
@@ -462,6 +462,8 @@ class Matcher:
         near = [candidate for candidate in near if candidate[0] <= slips]
         if near:
             return min(near)[2]
+        if is_english_word(word):
+            return None  # a real word the table does not use ("saying" is no typo of "saving")
         found = process.extractOne(word, self._words_starting(word[0]), scorer=fuzz.ratio, score_cutoff=80)
         return found[0] if found else None
 
