@@ -141,6 +141,10 @@ MESSAGES: dict[str, dict[Lang, str]] = {
     "button_cancel": {"ja": "キャンセル", "en": "Cancel"},
     "lang_ja": {"ja": "日本語", "en": "Japanese"},
     "lang_en": {"ja": "英語", "en": "English"},
+    "only_in": {
+        "ja": "（この事実は{language}でのみ登録されています）",
+        "en": "(This fact is recorded in {language} only.)",
+    },
     "saved": {"ja": "事実 #{id} として保存しました。", "en": "Saved as fact #{id}."},
     "cancelled": {"ja": "中止しました。何も変更していません。", "en": "Cancelled; nothing changed."},
     "not_saved": {"ja": "保存していません:", "en": "Not saved:"},

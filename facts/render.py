@@ -52,6 +52,8 @@ def answer_html(answer: Answer) -> str:
     lang = answer.lang
     if answer.kind == "fact" and answer.fact is not None:
         text = fact_html(answer.fact, lang)
+        if answer.fact.lang != lang:
+            text += f"\n<i>{escape(_only_in(answer.fact, lang))}</i>"
         if answer.also:
             text += f"\n\n{escape(message('also_reported', lang))}:"
             for other in answer.also:
@@ -68,6 +70,11 @@ def answer_html(answer: Answer) -> str:
     return escape(message(answer.kind, lang))
 
 
+def _only_in(fact: Fact, lang: Lang) -> str:
+    """Why the answer to a Japanese question is in English (or the reverse): there is no other version."""
+    return message("only_in", lang, language=message(f"lang_{fact.lang}", lang))
+
+
 def answer_text(answer: Answer) -> str:
     """The reply to a question, as plain text for the terminal."""
     lang = answer.lang
@@ -76,6 +83,8 @@ def answer_text(answer: Answer) -> str:
         lines = [fact.figure] if fact.figure else []
         lines.append(fact.answer)
         lines.append(f"{message('source', lang)}: {fact.source_title}{_date(fact, lang)} {fact.source_url}")
+        if fact.lang != lang:
+            lines.append(_only_in(fact, lang))
         for other in answer.also:
             figure = f"{other.figure} — " if other.figure else ""
             lines.append(

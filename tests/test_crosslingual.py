@@ -15,7 +15,7 @@ from facts.matching.matcher import Matcher
 from facts.matching.bilingual import units
 from facts.matching.japanese import content_words
 from facts.model import Fact
-from facts.render import answer_text
+from facts.render import answer_html, answer_text
 from facts.store import FactStore
 
 
@@ -93,8 +93,20 @@ def test_a_question_no_fact_answers_in_either_language_gets_none(guide: Matcher,
 
 def test_the_reply_is_the_fact_with_its_source(guide: Matcher) -> None:
     reply = answer_text(answer_question("図書館は何時に開きますか", guide, "ja"))
-    assert "The city library opens at 9 a.m." in reply
-    assert "https://example.org/guide/library" in reply
+    assert reply.splitlines() == [
+        "The city library opens at 9 a.m.",
+        "出典: City guide（2026-04-01） https://example.org/guide/library",
+        "（この事実は英語でのみ登録されています）",
+    ]
+
+
+def test_a_telegram_reply_across_languages_says_why_it_is_in_the_other_language(guide: Matcher) -> None:
+    reply = answer_html(answer_question("Is the post office open on Sunday?", guide, "en"))
+    assert reply.splitlines() == [
+        "郵便局は日曜日は休みです。",
+        'Source: <a href="https://example.org/guide/post-office">City guide</a> (2026-04-01)',
+        "<i>(This fact is recorded in Japanese only.)</i>",
+    ]
 
 
 def test_a_fact_in_the_question_language_is_preferred_to_a_translation() -> None:
