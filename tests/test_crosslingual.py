@@ -135,3 +135,7 @@ def test_the_answer_across_languages_is_the_same_whatever_the_hash_seed(tmp_path
         answers.add(run.stdout)
     assert len(answers) == 1
     assert [answer[0] if answer else None for answer in json.loads(answers.pop())] == ["library", "post-office", None]
+
+
+def test_any_length_of_japanese_is_read_without_error() -> None:
+    assert len(content_words("雨" * 20_000)) > 0

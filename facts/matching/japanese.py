@@ -25,6 +25,8 @@ _LIGHT_VERBS = frozenset({"為る", "居る", "有る", "成る", "出来る", "
 """Verbs (in normalised form) that mostly carry grammar: して, いる, ある, なる, できる, くれる, もらう, しまう."""
 
 _lock = threading.Lock()
+MAX_CHARS = 4000
+"""Sudachi refuses input over 49,149 bytes; questions are cut at 500 characters long before this."""
 
 
 @lru_cache(maxsize=1)
@@ -43,7 +45,7 @@ def content_words(text: str, forms: bool = False) -> tuple[str, ...]:
     that a word looked up in either spelling is found.
     """
     with _lock:  # one Sudachi tokenizer is not meant for two threads at once
-        morphemes = _tokenizer().tokenize(text)
+        morphemes = _tokenizer().tokenize(text[:MAX_CHARS])
         found = []
         for morpheme in morphemes:
             pos = morpheme.part_of_speech()
@@ -60,7 +62,7 @@ def content_words(text: str, forms: bool = False) -> tuple[str, ...]:
 def single_word(text: str) -> str | None:
     """`text`'s normalised form if Sudachi reads it as exactly one content word, else None."""
     with _lock:
-        morphemes = [m for m in _tokenizer().tokenize(text) if m.part_of_speech()[0] != "補助記号"]
+        morphemes = [m for m in _tokenizer().tokenize(text[:MAX_CHARS]) if m.part_of_speech()[0] != "補助記号"]
         if len(morphemes) != 1:
             return None
         pos = morphemes[0].part_of_speech()
