@@ -23,7 +23,7 @@ from typing import Any, Literal
 from pydantic import ValidationError
 
 from facts.model import ALL_FIELDS, Fact, FactData, describe_errors, join_list, split_list
-from facts.synonyms import SynonymTerms, export_order, term_key
+from facts.synonyms import SynonymTerms, export_order, is_related_mark, term_key
 
 SYNONYMS_COLUMN = "terms"
 """The one column of a synonyms CSV: a group's terms, ` | `-joined."""
@@ -162,11 +162,12 @@ def _checked_synonyms(rows: list[Any], problems: list[str]) -> list[list[str]]:
         except ValidationError as error:
             problems.extend(f"{where}: {line.removeprefix('terms: ')}" for line in describe_errors(error))
             continue
-        clash = next((term for term in terms if owner.get(term_key(term), number) != number), None)
+        spellings = [term for term in terms if not is_related_mark(term)]
+        clash = next((term for term in spellings if owner.get(term_key(term), number) != number), None)
         if clash is not None:
             problems.append(f"{where}: {clash!r} is also in synonym group {owner[term_key(clash)]}")
             continue
-        owner.update((term_key(term), number) for term in terms)
+        owner.update((term_key(term), number) for term in spellings)
         groups.append(terms)
     return groups
 

@@ -27,6 +27,14 @@ SEPARATOR_REASON = "a term may not contain '|' or '='"
 LONG_REASON = f"a term may be at most {MAX_TERM_CHARS} characters long"
 TERM_SEPARATOR = "="
 """`/synonym add North Korea = DPRK = 北朝鮮`."""
+RELATED_MARK = "~"
+"""`/synonym add dead = killed = ~casualty`: a term after `~` is no spelling of the group but a
+word of another group close in meaning (asking about the dead is close to asking about casualties)."""
+
+
+def is_related_mark(term: str) -> bool:
+    """A `~term`: it points at another group, so it is never merged on or looked up as a spelling."""
+    return term.lstrip().startswith(RELATED_MARK)
 
 
 def term_key(term: str) -> str:
@@ -81,7 +89,8 @@ class SynonymGroup(SynonymTerms):
     updated_by: str | None = None
 
     def keys(self) -> set[str]:
-        return {term_key(term) for term in self.terms}
+        """Its spellings as compared (a `~term` is the group's, not a spelling: two groups may share one)."""
+        return {term_key(term) for term in self.terms if not is_related_mark(term)}
 
     def text(self) -> str:
         """`North Korea = DPRK = 北朝鮮`, as an admin types it."""

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from facts.matching.groups import Group, build_group, worker_count
-from facts.matching.normalizer import compacts, marker_tokens, tokens
+from facts.matching.normalizer import compacts, entities, tokens
 
 log = logging.getLogger(__name__)
 
@@ -106,7 +106,7 @@ def entries(pending: list[tuple[str, list[IndexedFact]]]) -> Iterator[Entry]:
             yield _entry(name, build_group(members))  # type: ignore[arg-type]
         return
     global _PENDING
-    marker_tokens(), tokens("")  # load the lexicon once, here, so every worker inherits it
+    entities(), tokens("")  # load the lexicon once, here, so every worker inherits it
     _PENDING = pending
     starts = range(0, len(pending), _CHUNK)
     done = 0

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from facts.model import Fact
-from facts.matching.normalizer import marker_tokens, tokens, tokens_many
+from facts.matching.normalizer import is_marker, tokens, tokens_many
 
 
 INTENT_TRUE = "?true"
@@ -38,9 +38,9 @@ class Group:
     phrasings: tuple[tuple[str, ...], ...] = ()
     """The content tokens of every question and alias of every member, in `texts()` order."""
     owners: frozenset[str] = frozenset()
-    """Whose soldiers/casualties the fact is about (`@#nk:#soldier`)."""
+    """Whose things the fact is about (`@#=dprk:#=army`: North Korean soldiers)."""
     owned: frozenset[str] = frozenset()
-    """The possessed words those are about (`#soldier`)."""
+    """The owned words those are about (`#=army`)."""
 
     def _set(self, parts: _Parts) -> None:
         strong, weak, intents, phrasings, owners, owned = parts
@@ -79,7 +79,6 @@ def _indexed_texts(fact: Fact) -> list[str]:
 
 def _parts(members: Sequence[Fact], found_by_member: list[list[list[str]]]) -> _Parts:
     """Everything of a group but its members, with dict and set operations rather than loops over tokens."""
-    markers = marker_tokens()
     strong: dict[str, None] = {}
     weak: dict[str, None] = {}
     marks: set[str] = set()
@@ -88,7 +87,7 @@ def _parts(members: Sequence[Fact], found_by_member: list[list[list[str]]]) -> _
         *asked, figure, about = found_texts
         for found in asked:
             content = dict.fromkeys(found)
-            for mark in markers.intersection(content):
+            for mark in [token for token in content if is_marker(token)]:
                 del content[mark]
                 marks.add(mark)
             strong.update(content)
@@ -96,15 +95,15 @@ def _parts(members: Sequence[Fact], found_by_member: list[list[list[str]]]) -> _
         strong.update(dict.fromkeys(_source_tokens(fact.source_title)))  # "what does the BBC say…"
         strong.update(dict.fromkeys(figure))  # "is it 11,000?"
         weak.update(dict.fromkeys(about))
-    for mark in markers.intersection(strong):  # a figure or source with an intent word in it
+    for mark in [token for token in strong if is_marker(token)]:  # a figure or source with an intent word in it
         del strong[mark]
-    owners = marks - _intent_markers()
-    intents = marks - owners
+    intents = {mark for mark in marks if mark[0] == "?"}
+    owners = marks - intents
     if any(has_number(fact.figure) for fact in members):
         intents.add("?count")  # a figure answers "how many"
     return (
         tuple(strong),
-        tuple(weak.keys() - strong.keys() - markers),
+        tuple(token for token in weak if token not in strong and not is_marker(token)),
         frozenset(intents - {INTENT_TRUE}),
         tuple(phrasings),
         frozenset(owners),
@@ -118,11 +117,6 @@ _SHARED: dict[frozenset[str], frozenset[str]] = {}
 def _shared(value: frozenset[str]) -> frozenset[str]:
     """One copy of each small set (most facts ask the same intents): memory at 100,000 facts."""
     return _SHARED.setdefault(value, value)
-
-
-@lru_cache(maxsize=1)
-def _intent_markers() -> frozenset[str]:
-    return frozenset(marker for marker in marker_tokens() if marker[0] == "?")
 
 
 @lru_cache(maxsize=4096)

@@ -631,9 +631,24 @@ class Matcher:
                 continue  # unmatched hiragana is grammar (はこんなに, てるの): no penalty
             total += weight
         coverage = known / (total or 1.0)
-        if owners - group.owners and {o.split(":")[1] for o in owners - group.owners} & group.owned:
+        if owners - group.owners and any(self._someone_else(owner, group, weights) for owner in owners - group.owners):
             coverage *= settings.other_owner  # asks about Ukrainian soldiers; the fact is about North Korean ones
         return 100.0 * self._intent(intents, group) * settings.coverage_weight * coverage
+
+    @staticmethod
+    def _someone_else(owner: str, group: StoredGroup, asked: dict[str, float]) -> bool:
+        """Whether the fact has the word of `owner` (`@#=ukraine:#=army`) only as someone else's.
+
+        Not when the fact's owner is related to the question's (Kim's decision is
+        North Korea's), nor when the question names the fact's owner too (北朝鮮
+        ロシア 武器: a list of words, not Russia's weapons).
+        """
+        who, word = owner[1:].split(":", 1)
+        if word not in group.owned:
+            return False
+        theirs = [other[1:].split(":", 1)[0] for other in group.owners if other.endswith(":" + word)]
+        close = related().get(who, frozenset())
+        return not any(other in close or other in asked for other in theirs)
 
     def _full_score(
         self, weights: dict[str, float], intents: frozenset[str], query_compact: str, group: StoredGroup, base: float

@@ -19,6 +19,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
+from facts.synonyms import is_related_mark
+
 MAX_QUESTION_CHARS = 500
 """Longer input is cut here before matching; nothing a person asks in chat is longer."""
 
@@ -218,7 +220,7 @@ def _phrase_table() -> _PhraseTable:
     english: dict[str, str] = {}
     phrases: dict[str, str] = {}
     japanese: dict[str, str] = {}
-    for token, variants in {**lexicon["synonyms"], **lexicon["intents"]}.items():  # type: ignore[dict-item]
+    for token, variants in lexicon["intents"].items():  # type: ignore[attr-defined]
         for variant in variants:
             _add_phrase(variant, token, english, phrases, japanese, replace=False)
     _add_table_synonyms(english, phrases, japanese)
@@ -256,11 +258,16 @@ def _add_phrase(
 #
 # The matcher's interface is `Matcher.set_synonyms(groups)`; today's normaliser
 # is module-wide, so the matcher makes its groups the active ones here before
-# it tokenizes (`use_synonyms`). Each group's terms all become one token: the
-# lexicon's token when a term already has one (the table extends the lexicon's
-# group), else `#=` and the group's smallest term.
+# it tokenizes (`use_synonyms`). Each group's terms all become one token, `#=`
+# and the group's smallest term. A group whose first term is written with a
+# capital letter ("North Korea = DPRK = 北朝鮮") names someone or somewhere: its
+# token is an entity (see `entities`). A term written `~casualty` is no
+# spelling of the group: it says the group is close in meaning to the group
+# that has "casualty" (see `related`).
 
 _table_synonyms: tuple[tuple[str, ...], ...] = ()
+_table_entities: set[str] = set()
+_table_related: dict[str, set[str]] = {}
 
 
 def use_synonyms(groups: tuple[tuple[str, ...], ...]) -> bool:
@@ -272,27 +279,49 @@ def use_synonyms(groups: tuple[tuple[str, ...], ...]) -> bool:
     _phrase_table.cache_clear()
     _word_token.cache_clear()
     lexicon_words.cache_clear()
+    entities.cache_clear()
+    related.cache_clear()
     _PIECE_TOKENS.clear()
     return True
 
 
 def _add_table_synonyms(english: dict[str, str], phrases: dict[str, str], japanese: dict[str, str]) -> None:
-    """Extend the lexicon's phrases with the table's groups (an admin's group wins over a lexicon synonym,
-    never over a question word such as 'how many')."""
+    """Extend the lexicon's question words with the table's groups (never replacing one such as 'how many')."""
+    _table_entities.clear()
+    _table_related.clear()
+    marks: list[tuple[str, str]] = []
     for group in _table_synonyms:
-        cleaned = [" ".join(_clean(term).split()) for term in group]
+        spellings = [term for term in group if not is_related_mark(term)]
+        cleaned = [" ".join(_clean(term).split()) for term in spellings]
         cleaned = [phrase for phrase in cleaned if phrase]
         if len(cleaned) < 2:
             continue
-        known = [
-            (phrases.get(phrase) or english.get(stem(phrase)) or "") if phrase.isascii()
-            else japanese.get(phrase.replace(" ", ""), "")
-            for phrase in cleaned
-        ]
+        known = [_known_token(phrase, english, phrases, japanese) for phrase in cleaned]
         token = next((found for found in known if found.startswith("#")), "#=" + min(cleaned).replace(" ", "-"))
         for phrase, found in zip(cleaned, known):
             if not found.startswith("?"):
                 _add_phrase(phrase, token, english, phrases, japanese, replace=True)
+        if _is_name(spellings[0]):
+            _table_entities.add(token)
+        marks += [(token, term.lstrip()[1:]) for term in group if is_related_mark(term)]
+    for token, term in marks:
+        other = _known_token(" ".join(_clean(term).split()), english, phrases, japanese)
+        if other.startswith("#") and other != token:
+            _table_related.setdefault(token, set()).add(other)
+
+
+def _known_token(phrase: str, english: dict[str, str], phrases: dict[str, str], japanese: dict[str, str]) -> str:
+    """The token `phrase` already stands for ('' if none)."""
+    if not phrase:
+        return ""
+    if phrase.isascii():
+        return phrases.get(phrase) or english.get(stem(phrase)) or ""
+    return japanese.get(phrase.replace(" ", ""), "")
+
+
+def _is_name(term: str) -> bool:
+    """'North Korea', 'DPRK', 'Putin': written with a capital letter, as English writes names."""
+    return term.strip()[:1].isupper()
 
 
 _PUNCTUATION = re.compile(r"[^\w\s]|_")
@@ -368,9 +397,10 @@ def tokens_many(texts: Sequence[str]) -> list[list[str]]:
             else:
                 result += _word_tokens(piece)
     owners = entities()
-    for result in found:
-        if not POSSESSED.isdisjoint(result) and not owners.isdisjoint(result):
-            result += _whose(result)
+    if owners:
+        for result in found:
+            if not owners.isdisjoint(result):
+                result += _whose(result, owners)
     return found
 
 
@@ -414,18 +444,22 @@ _TOKEN = re.compile(r"[a-z0-9]+|[\u3400-\u4dbf\u4e00-\u9fff々〆]+|[\u3041-\u30
 lexicon, or the separator between texts."""
 
 
-POSSESSED = frozenset({"#soldier", "#casualty", "#dead", "#wounded"})
-"""Words whose owner matters: Ukrainian soldiers are not North Korean soldiers."""
+def _whose(found: list[str], known: frozenset[str]) -> list[str]:
+    """`@#=ukraine:#=army` for 'Ukrainian soldiers' / ウクライナ兵: an entity right before a word says whose it is.
 
-
-def _whose(found: list[str]) -> list[str]:
-    """`@#ua:#soldier` for 'Ukrainian soldiers' / ウクライナ兵: an entity right before a possessed word."""
-    known = entities()
+    Ukrainian soldiers are not North Korean soldiers. The word is the next content
+    token (stopwords are gone), unless that is another name, a number or grammar.
+    """
     whose = []
     for owner, word in zip(found, found[1:]):  # a plain loop, no comprehension's frame: it runs for most texts
-        if word in POSSESSED and owner in known:
+        if owner in known and word not in known and _ownable(word):
             whose.append(f"@{owner}:{word}")
     return whose
+
+
+def _ownable(token: str) -> bool:
+    """A content word that can belong to someone: not a marker, number or hiragana grammar."""
+    return token[0] not in "?@_" and not token.isdigit() and not is_grammar(token)
 
 
 @lru_cache(maxsize=65536)
@@ -456,8 +490,8 @@ def words(text: str) -> set[str]:
 def lexicon_words() -> frozenset[str]:
     """Every English word the lexicon and the table's synonyms know (they are never taken for typos)."""
     lexicon = _lexicon()
-    phrases = [p for group in ("synonyms", "intents") for variants in lexicon[group].values() for p in variants]  # type: ignore[attr-defined]
-    phrases += [term for group in _table_synonyms for term in group]
+    phrases = [p for variants in lexicon["intents"].values() for p in variants]  # type: ignore[attr-defined]
+    phrases += [term for group in _table_synonyms for term in group if not is_related_mark(term)]
     return frozenset(word for phrase in [*phrases, *lexicon["stopwords"]] for word in words(phrase))  # type: ignore[misc]
 
 
@@ -471,23 +505,21 @@ def grammar_words() -> frozenset[str]:
 
 @lru_cache(maxsize=1)
 def entities() -> frozenset[str]:
-    """Tokens naming who a question is about (countries, leaders, agencies)."""
-    return frozenset(_lexicon().get("entities", []))  # type: ignore[arg-type]
+    """Tokens naming who a question is about: the table's synonym groups headed by a name (countries, leaders)."""
+    _phrase_table()  # made with the table's groups, it knows which of them are names
+    return frozenset(_table_entities)
 
 
-@lru_cache(maxsize=1)
-def marker_tokens() -> frozenset[str]:
-    """Every token that marks rather than names: intents (`?count`) and owners (`@#ua:#soldier`)."""
-    lexicon = _lexicon()
-    canonical = [*lexicon["synonyms"], *lexicon["intents"]]  # type: ignore[misc]
-    owners = [f"@{owner}:{word}" for owner in entities() for word in POSSESSED]
-    return frozenset([token for token in canonical if token[0] == "?"] + owners)
+def is_marker(token: str) -> bool:
+    """A token that marks rather than names: an intent (`?count`) or an owner (`@#=ukraine:#=army`)."""
+    return token[0] in "?@"
 
 
 @lru_cache(maxsize=1)
 def related() -> dict[str, frozenset[str]]:
-    """Tokens close in meaning to a token (#dead → #casualty), for partial credit."""
-    return {token: frozenset(others) for token, others in _lexicon().get("related", {}).items()}  # type: ignore[union-attr]
+    """Tokens close in meaning to a token (the dead → casualties), for partial credit: the table's `~` marks."""
+    _phrase_table()  # made with the table's groups, it knows their marks
+    return {token: frozenset(others) for token, others in _table_related.items()}
 
 
 def respell(text: str, fix: Callable[[str], str | None]) -> str:
