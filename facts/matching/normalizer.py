@@ -337,11 +337,19 @@ def _stopwords() -> frozenset[str]:
     return frozenset(_lexicon()["stopwords"])  # type: ignore[arg-type]
 
 
+@lru_cache(maxsize=1)
+def _irregular() -> dict[str, str]:
+    return dict(_lexicon()["irregular"])  # type: ignore[call-overload]
+
+
 @lru_cache(maxsize=65536)
 def stem(word: str) -> str:
     """Very light English stemming: plurals and -ed/-ing forms meet their base word ('' for stopwords)."""
     if word in _stopwords():
         return ""
+    base = _irregular().get(word)
+    if base is not None:
+        return base
     if word.isdigit() or len(word) <= 3:
         return word
     for suffix, replacement in (("ies", "y"), ("ied", "y"), ("sses", "ss"), ("ing", ""), ("ed", ""), ("s", "")):
