@@ -10,6 +10,7 @@ Synonym groups are kept the same way, in the same audit log, so /history and
 from __future__ import annotations
 
 import errno
+import hashlib
 import json
 import os
 import sqlite3
@@ -28,7 +29,7 @@ from sqlite_utils import Database
 from facts import index_tables
 from facts.matching.entries import group_name
 from facts.model import EDITABLE_FIELDS, Fact, FactData
-from facts.synonyms import SynonymGroup, SynonymTerms, merged_terms, term_key
+from facts.synonyms import SynonymGroup, SynonymTerms, is_related_mark, merged_terms, term_key
 
 ChangeListener = Callable[[Fact | None, Fact | None], None]
 """Called after each committed change with the fact before and after it (None: absent)."""
@@ -724,20 +725,59 @@ class FactStore:
     def seed(self, facts: list[FactData], synonyms: list[list[str]] | None = None) -> int:
         """Fill a brand-new store with the bundled facts and synonyms; what is already there is left alone.
 
-        Facts are seeded only into a store that never had a fact, synonyms only
-        into one that never had a synonym group (so a database from before
-        synonyms gets the bundled ones once). Returns how many facts were added.
+        Facts are seeded only into a store that never had a fact. The bundled
+        synonyms go, once per version of them, into a store whose facts are the
+        bundled ones (a database seeded by an older factbot gets the groups added
+        since), audited as the seed's change. A group is left out if any of its
+        terms is or was in a stored group: an admin's groups, and groups an admin
+        deleted, are never changed, doubled or brought back. A group the seed made
+        and nobody changed since takes the bundled spelling. Returns how many facts were added.
         """
         seed_facts = self.is_new()
-        seed_synonyms = bool(synonyms) and self._synonyms_new()
+        version = _seed_version(synonyms or [])
+        seed_synonyms = bool(synonyms) and (seed_facts or self._has_seed_facts()) and self._meta(_SEED_SYNONYMS) != version
         if not seed_facts and not seed_synonyms:
             return 0
-        report = self.import_facts(
-            [Fact(**fact.model_dump()) for fact in facts] if seed_facts else [],
-            actor="seed",
-            synonyms=synonyms if seed_synonyms else None,
-        )
-        return report.added
+        if seed_facts:
+            report = self.import_facts([Fact(**fact.model_dump()) for fact in facts], actor="seed")
+        if seed_synonyms:
+            self._seed_synonyms(synonyms or [], version)
+        return report.added if seed_facts else 0
+
+    def _has_seed_facts(self) -> bool:
+        """Whether the live facts include the bundled ones (a table of the admins' own has no need of the seed's words)."""
+        return self.db.execute("select 1 from facts where deleted_at is null and created_by = 'seed' limit 1").fetchone() is not None
+
+    def _meta(self, name: str) -> str | None:
+        row = self.db.execute("select value from meta where name = ?", [name]).fetchone()
+        return row[0] if row else None
+
+    def _seed_synonyms(self, groups: list[list[str]], version: str) -> None:
+        """Add the bundled groups that touch no stored group, respell the seed's own untouched groups; one change."""
+        now = _now()
+        change_id = uuid.uuid4().hex
+        with self._write():
+            rows = list(self.db.query("select * from synonyms order by id"))
+            ever = {key for row in rows for key in _synonym_group(row).keys()}
+            live = [_synonym_group(row) for row in rows if row["deleted_at"] is None]
+            changed = False
+            for terms in groups:
+                keys = {term_key(term) for term in SynonymTerms(terms=terms).terms if not is_related_mark(term)}
+                touching = [group for group in live if group.keys() & keys]
+                if not keys & ever:
+                    group = self._write_synonyms(None, terms, "seed", now)
+                    self._audit(change_id, "seed", "add", None, group, now, kind=SYNONYMS)
+                    changed = True
+                elif (
+                    len(touching) == 1 and touching[0].keys() <= keys and touching[0].terms != terms
+                    and touching[0].created_by == "seed" and touching[0].updated_by == "seed"
+                ):
+                    after = self._write_synonyms(touching[0].id, terms, "seed", now)
+                    self._audit(change_id, "seed", "edit", touching[0], after, now, kind=SYNONYMS)
+                    changed = True
+            self.db.execute("insert or replace into meta (name, value) values (?, ?)", [_SEED_SYNONYMS, version])
+        if changed:
+            self._notify([], synonyms_changed=True)
 
     # -- synonyms -------------------------------------------------------------------
 
@@ -1377,6 +1417,15 @@ class UndoConflict(RuntimeError):
 
 def _terms(group: SynonymGroup | None) -> list[str] | None:
     return group.terms if group is not None else None
+
+
+_SEED_SYNONYMS = "seed_synonyms"
+"""The meta entry naming the version of the bundled synonyms a store was given (`FactStore.seed`)."""
+
+
+def _seed_version(groups: list[list[str]]) -> str:
+    """A digest of the bundled synonym groups: a new version of them is offered once more."""
+    return hashlib.sha256(json.dumps(groups, ensure_ascii=False).encode()).hexdigest()[:16]
 
 
 def _synonym_group(row: dict[str, Any]) -> SynonymGroup:

@@ -10,11 +10,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from facts.answers import answer_question
-from facts.io import bundled_seed
+from facts.io import bundled_seed, bundled_seed_synonyms
 from facts.matching.entries import _entries_of_chunk as _ENTRIES_OF_CHUNK
 from facts.matching.matcher import Matcher
 from facts.model import Fact
-from facts.matching.normalizer import fold, tokens
+from facts.matching.normalizer import fold, tokens, use_synonyms
 from facts.store import FactStore
 
 
@@ -27,7 +27,19 @@ def seed_facts() -> list[Fact]:
 
 @pytest.fixture(scope="module")
 def matcher(seed_facts: list[Fact]) -> Matcher:
-    return Matcher(seed_facts)
+    return Matcher(seed_facts, synonyms=bundled_seed_synonyms())
+
+
+@pytest.fixture
+def seed_words() -> None:
+    """The seed article's synonym groups, as its table has them, for the normaliser (it is module-wide)."""
+    use_synonyms(tuple(tuple(group) for group in bundled_seed_synonyms()))
+
+
+@pytest.fixture
+def no_table_words() -> None:
+    """A table with no synonym groups: only the lexicon's language knowledge applies."""
+    use_synonyms(())
 
 
 # -- the normaliser --------------------------------------------------------------------
@@ -63,7 +75,7 @@ def test_a_question_kanji_does_not_glue_words() -> None:
     ("one", "other"),
     [("troops", "soldiers"), ("派兵", "派遣"), ("DPRK", "North Korea"), ("NK", "北朝鮮"), ("死傷", "損害")],
 )
-def test_synonyms_meet(one: str, other: str) -> None:
+def test_synonyms_meet(seed_words: None, one: str, other: str) -> None:
     assert tokens(one) == tokens(other)
 
 
@@ -72,14 +84,21 @@ def test_question_words_become_intent_not_content() -> None:
     assert tokens("why") == tokens("なぜ") == ["?why"]
 
 
-def test_english_phrases_match_whole_words_only() -> None:
-    assert "#nk" not in tokens("I think so")
-    assert "#nk" in tokens("nkの兵士")
+def test_english_phrases_match_whole_words_only(seed_words: None) -> None:
+    [north_korea] = tokens("North Korea")
+    assert north_korea not in tokens("I think so")
+    assert north_korea in tokens("nkの兵士")
 
 
-def test_whose_soldiers_is_kept() -> None:
-    assert "@#ua:#soldier" in tokens("how many Ukrainian soldiers died")
-    assert "@#nk:#soldier" in tokens("北朝鮮兵は何人")
+def test_whose_soldiers_is_kept(seed_words: None) -> None:
+    [ukraine], [north_korea], [soldiers] = tokens("Ukraine"), tokens("DPRK"), tokens("troops")
+    assert f"@{ukraine}:{soldiers}" in tokens("how many Ukrainian soldiers died")
+    assert f"@{north_korea}:{soldiers}" in tokens("北朝鮮兵は何人")
+
+
+def test_a_table_without_synonyms_has_no_seed_words(no_table_words: None) -> None:
+    assert ["send", "hit", "give", "go"] == tokens("sent hit give go to")
+    assert ["meet", "北朝鮮"[:2], "朝鮮"] == tokens("met 北朝鮮")
 
 
 # -- the matcher ----------------------------------------------------------------------

@@ -37,11 +37,11 @@ async def test_a_synonym_is_used_by_the_very_next_question_and_undo_takes_it_bac
     [after_undo] = await chat.say(SUBWAY_QUESTION)
 
     assert before.text.startswith(NO_FACT)
-    assert "Added synonym group #6: metro = subway = 地下鉄\nThe next question uses it; /undo takes it back." == added.text
+    assert "Added synonym group #35: metro = subway = 地下鉄\nThe next question uses it; /undo takes it back." == added.text
     assert answer.text.startswith("<b>16 stations</b>\nIt has 16 stations.")
     assert f'<a href="{METRO_URL}">' in answer.text
     assert "Undone:" == undone.text.split("\n")[0]
-    assert "tg:1001 · added synonym group #6 metro = subway = 地下鉄" in undone.text
+    assert "tg:1001 · added synonym group #35 metro = subway = 地下鉄" in undone.text
     assert after_undo.text.startswith(NO_FACT)
 
 
@@ -52,7 +52,7 @@ async def test_a_term_already_in_a_group_adds_the_others_to_that_group(admin: Ch
     [answer] = await chat.say("朝鮮民主主義人民共和国は何人の兵士を派遣した？")
 
     assert merged.text.startswith("Added '朝鮮民主主義人民共和国' to synonym group #")
-    assert merged.text.split("\n")[0].endswith("= dprk = nk = pyongyang = 北朝鮮 = きたちょうせん = 北 = 朝鮮民主主義人民共和国")
+    assert merged.text.split("\n")[0].endswith("= DPRK = NK = Pyongyang = 北朝鮮 = きたちょうせん = 北 = 朝鮮民主主義人民共和国")
     assert count == len(store.synonym_groups())
     assert "1万1千" in answer.text or "11,000" in answer.text
 
@@ -63,8 +63,8 @@ async def test_a_term_joining_two_groups_merges_them(admin: Chat, store: FactSto
 
     [merged] = await admin.say("/synonym add Subway = stop")
 
-    assert "Added 'station', 'stop' to synonym group #6: metro = subway = station = stop" in merged.text
-    assert "Groups #7 shared a term with it and were merged into it." in merged.text
+    assert "Added 'station', 'stop' to synonym group #35: metro = subway = station = stop" in merged.text
+    assert "Groups #36 shared a term with it and were merged into it." in merged.text
     assert ["metro", "subway", "station", "stop"] == terms(store)[-1]
 
 
@@ -73,7 +73,7 @@ async def test_adding_terms_a_group_already_has_changes_nothing(admin: Chat, sto
 
     [reply] = await admin.say("/synonym add Kursk = ＣＬＩＰ".replace("ＣＬＩＰ", "クルスク"))
 
-    assert reply.text.startswith("Synonym group #5 already has these terms; nothing changed")
+    assert reply.text.startswith("Synonym group #18 already has these terms; nothing changed")
     assert history == store.history(limit=100)
 
 
@@ -83,16 +83,16 @@ async def test_delete_takes_a_term_out_or_a_whole_group(admin: Chat, chat: Chat,
 
     [took_out] = await admin.say("/synonym delete Subway")
     [no_longer] = await chat.say(SUBWAY_QUESTION)
-    [deleted] = await admin.say("/synonym delete #6")
-    [gone] = await admin.say("/synonym delete #6")
+    [deleted] = await admin.say("/synonym delete #35")
+    [gone] = await admin.say("/synonym delete #35")
     [unknown] = await admin.say("/synonym delete tube")
 
-    assert "Took 'Subway' out of synonym group #6: metro = underground\n/undo puts it back." == took_out.text
+    assert "Took 'Subway' out of synonym group #35: metro = underground\n/undo puts it back." == took_out.text
     assert no_longer.text.startswith(NO_FACT)
-    assert "Deleted synonym group #6: metro = underground\n/undo brings it back." == deleted.text
-    assert "There is no synonym group #6. /synonyms lists them." == gone.text
+    assert "Deleted synonym group #35: metro = underground\n/undo brings it back." == deleted.text
+    assert "There is no synonym group #35. /synonyms lists them." == gone.text
     assert "No synonym group has the term 'tube'. /synonyms lists them." == unknown.text
-    assert 5 == len(store.synonym_groups())
+    assert 34 == len(store.synonym_groups())
 
 
 async def test_synonyms_lists_and_filters_the_groups_escaped(admin: Chat) -> None:
@@ -103,11 +103,11 @@ async def test_synonyms_lists_and_filters_the_groups_escaped(admin: Chat) -> Non
     [nothing] = await admin.say("/synonyms zeppelin")
 
     lines = everything.text.split("\n")
-    assert "Synonym groups (6):" == lines[0]
-    assert "#1 north korea = north korean" in lines[1]
-    assert "#6 R&amp;D = &lt;research&gt;" == lines[6]
+    assert "Synonym groups (35):" == lines[0]
+    assert "#1 North Korea = North Korean" in lines[1]
+    assert "#35 R&amp;D = &lt;research&gt;" == lines[35]
     assert "HTML" == everything.parse_mode
-    assert ["Synonym groups with 'クルスク' (1):", "#5 kursk = クルスク = くるすく"] == kursk.text.split("\n")
+    assert ["Synonym groups with 'クルスク' (1):", "#18 Kursk = クルスク = くるすく"] == kursk.text.split("\n")
     assert "No synonym group has a term containing 'zeppelin'." == nothing.text
 
 
@@ -157,7 +157,7 @@ async def test_a_japanese_admin_is_answered_in_japanese(chat: Chat) -> None:
     [listed] = await admin.say("/synonyms メトロ")
     [usage] = await admin.say("/synonym")
 
-    assert added.text.startswith("同義語グループ #6 を追加しました: メトロ = 地下鉄")
+    assert added.text.startswith("同義語グループ #35 を追加しました: メトロ = 地下鉄")
     assert listed.text.startswith("「メトロ」を含む同義語グループ（1件）:")
     assert usage.text.startswith("同義語は、")
 
@@ -171,10 +171,10 @@ async def test_history_shows_synonym_changes_but_a_facts_history_does_not(admin:
     [of_fact_6] = await admin.say("/history 6")
 
     lines = history.text.split("\n")
-    assert "UTC · tg:1001 · edited synonym group #6 subway = underground" in lines[1]
+    assert "UTC · tg:1001 · edited synonym group #35 subway = underground" in lines[1]
     assert "    <b>terms</b>: metro = subway = underground → subway = underground" == lines[2]
-    assert "UTC · tg:1001 · edited synonym group #6 metro = subway = underground" in lines[3]
-    assert "UTC · tg:1001 · added synonym group #6 metro = subway" in lines[5]
+    assert "UTC · tg:1001 · edited synonym group #35 metro = subway = underground" in lines[3]
+    assert "UTC · tg:1001 · added synonym group #35 metro = subway" in lines[5]
     assert "synonym" not in of_fact_6.text
 
 
@@ -184,7 +184,7 @@ async def test_undo_refuses_to_overwrite_a_later_synonym_change(admin: Chat, sto
 
     [refused] = await admin.say("/undo")
 
-    assert refused.text.startswith("Can't undo: synonym group #6 was changed again since")
+    assert refused.text.startswith("Can't undo: synonym group #35 was changed again since")
     assert ["metro", "subway", "tube"] == terms(store)[-1]
 
 
@@ -197,11 +197,11 @@ async def test_json_export_then_replace_import_of_an_edited_file(admin: Chat, ch
     data["synonyms"].append(["metro", "subway"])
 
     [confirm] = await admin.send_document(json.dumps(data).encode(), name, caption="/import replace")
-    assert confirm.text.endswith("Synonym groups: 6 in the file (5 stored now).")
+    assert confirm.text.endswith("Synonym groups: 35 in the file (34 stored now).")
     [done] = await admin.press(confirm, "Replace")
     [answer] = await chat.say(SUBWAY_QUESTION)
 
-    assert done.text.endswith("Synonym groups: 1 added, 0 merged, 5 unchanged, 0 removed.")
+    assert done.text.endswith("Synonym groups: 1 added, 0 merged, 34 unchanged, 0 removed.")
     assert "<b>16 stations</b>" in answer.text
 
 
@@ -234,7 +234,7 @@ def test_a_new_database_has_the_seed_synonyms_once(tmp_path: Path) -> None:
     store.seed(bundled_seed(), bundled_seed_synonyms())
 
     assert bundled_seed_synonyms()[1:] == terms(store)
-    assert ["north korea", "dprk", "北朝鮮", "北"] <= bundled_seed_synonyms()[0]
+    assert ["North Korea", "DPRK", "北朝鮮", "北"] <= bundled_seed_synonyms()[0]
     assert "seed" == store.history(limit=1000)[-1].actor
 
 
@@ -247,6 +247,45 @@ def test_a_database_from_before_synonyms_gets_the_seed_synonyms(tmp_path: Path) 
 
     assert bundled_seed_synonyms() == terms(store)
     assert len(bundled_seed()) == store.count()
+
+
+OLDER_SEED_SYNONYMS = [
+    ["north korea", "north korean", "north koreans", "n korea", "n. korea", "dprk", "nk", "pyongyang", "北朝鮮", "きたちょうせん", "北"],
+    ["russia", "russian", "russians", "moscow", "kremlin", "ロシア", "露"],
+    ["ukraine", "ukrainian", "ukrainians", "kyiv", "kiev", "ウクライナ", "宇"],
+    ["soldier", "soldiers", "troop", "troops", "army", "armies", "forces", "military personnel", "servicemen",
+     "兵士", "兵隊", "へいし", "軍人", "部隊", "兵", "へい"],
+    ["kursk", "クルスク", "くるすく"],
+]
+"""What factbot seeded before the seed article's words left the lexicon for its table."""
+
+
+def test_a_database_seeded_by_an_older_version_gets_the_seed_words_once(tmp_path: Path) -> None:
+    store = FactStore(tmp_path / "facts.db")
+    store.seed(bundled_seed(), OLDER_SEED_SYNONYMS)
+    store.add_synonyms(["drone", "quadcopter"], actor="admin")
+    store.add_synonyms(["Kursk", "Kursk oblast"], actor="admin")
+
+    store.seed(bundled_seed(), bundled_seed_synonyms())
+    store.seed(bundled_seed(), bundled_seed_synonyms())
+    answer = Matcher.over(store).match("how many soldiers did north korea send?").best
+
+    kept = [group for group in bundled_seed_synonyms() if not {"drone", "Kursk"} & set(group)]
+    assert sorted(kept + [["drone", "quadcopter"], ["kursk", "クルスク", "くるすく", "Kursk oblast"]]) == sorted(terms(store))
+    assert answer is not None and "troops-sent-bbc" == answer.fact.key
+    assert {"seed"} == {entry.actor for entry in store.history(limit=1000) if entry.kind == "synonyms" and entry.actor != "admin"}
+
+
+def test_the_seed_words_stay_out_of_an_admins_own_table(tmp_path: Path) -> None:
+    store = FactStore(tmp_path / "facts.db")
+    parcel = FactData(question="When was the parcel sent?", answer="On Monday.", source_url=METRO_URL, source_title="Post")
+    store.import_facts([Fact(**parcel.model_dump())], actor="admin")
+
+    store.seed(bundled_seed(), bundled_seed_synonyms())
+    answer = Matcher.over(store).match("when did they send my parcel?").best
+
+    assert [] == terms(store)
+    assert answer is not None and "When was the parcel sent?" == answer.fact.question
 
 
 def test_listeners_hear_synonym_changes_but_not_changes_that_change_nothing(fresh_db: FactStore) -> None:
@@ -332,8 +371,8 @@ def test_cli_csv_export_writes_the_synonyms_beside_it_and_import_takes_both(
 
     out = capsys.readouterr().out
     assert 0 == code
-    assert "exported 34 facts to " in out and "and 5 synonym groups to " in out
-    assert "synonym groups: 1 added, 0 merged, 5 unchanged, 0 removed" in out
+    assert "exported 34 facts to " in out and "and 34 synonym groups to " in out
+    assert "synonym groups: 1 added, 0 merged, 34 unchanged, 0 removed" in out
     assert ["metro", "subway"] == terms(FactStore(second))[-1]
 
 
@@ -375,12 +414,12 @@ async def test_replacing_from_a_synonyms_file_leaves_the_facts_alone(admin: Chat
 
     [confirm] = await admin.send_document(sidecar, "facts.synonyms.csv", caption="/import replace")
     assert (
-        "Replace the synonym groups with the 1 in facts.synonyms.csv? There are 5 now (/undo brings them back)."
+        "Replace the synonym groups with the 1 in facts.synonyms.csv? There are 34 now (/undo brings them back)."
         == confirm.text
     )
     [done] = await admin.press(confirm, "Replace")
 
-    assert "Imported facts.synonyms.csv.\nSynonym groups: 1 added, 0 merged, 0 unchanged, 5 removed." == done.text
+    assert "Imported facts.synonyms.csv.\nSynonym groups: 1 added, 0 merged, 0 unchanged, 34 removed." == done.text
     assert [["metro", "subway"]] == terms(store)
     assert facts == store.all()
 
