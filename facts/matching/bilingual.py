@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
-from facts.matching.japanese import content_words
+from facts.matching.japanese import content_words, parts
 from facts.matching.normalizer import stem, tokens
 
 
@@ -87,11 +87,23 @@ def units(question: str) -> list[Unit]:
 def _from_japanese(question: str) -> list[Unit]:
     table = _table()
     found: list[Unit] = []
-    for word in content_words(question):
+    for word in _known_words(content_words(question), table):
         alternatives = [_content(tokens(gloss)) for gloss in table.ja_to_en.get(word, ())]
         alternatives.append(_language_neutral(tokens(word)))  # a number, a Latin name, a synonym the table defines
         found.append(Unit(word, _distinct(alternatives)))
     return _merged(found)
+
+
+def _known_words(found: tuple[str, ...], table: _Table) -> list[str]:
+    """The words, each compound the table does not know as the words it does know it is made of
+    (アメリカ大統領 → アメリカ, 大統領); only when every part is a word of two characters or more,
+    since a one-character part is mostly an affix (公用語 is not 'public use' + 'word')."""
+    result: list[str] = []
+    for word in found:
+        split = parts(word) if word not in table.ja_to_en else ()
+        whole = len(split) > 1 and all(len(part) > 1 and part in table.ja_to_en for part in split)
+        result += split if whole else [word]
+    return result
 
 
 def _from_english(question: str) -> list[Unit]:

@@ -30,11 +30,25 @@ MAX_CHARS = 4000
 
 
 @lru_cache(maxsize=1)
-def _tokenizer() -> Any:
-    from sudachipy import Dictionary, SplitMode
+def _dictionary() -> Any:
+    from sudachipy import Dictionary
 
-    dictionary = Dictionary(dict="core")
-    return dictionary.tokenizer(mode=SplitMode.C, fields={"pos", "normalized_form", "dictionary_form"})
+    return Dictionary(dict="core")
+
+
+@lru_cache(maxsize=1)
+def _tokenizer() -> Any:
+    from sudachipy import SplitMode
+
+    return _dictionary().tokenizer(mode=SplitMode.C, fields={"pos", "normalized_form", "dictionary_form"})
+
+
+@lru_cache(maxsize=1)
+def _short_tokenizer() -> Any:
+    """Sudachi's shortest units (mode A): アメリカ大統領 is アメリカ + 大統領."""
+    from sudachipy import SplitMode
+
+    return _dictionary().tokenizer(mode=SplitMode.A, fields={"pos", "normalized_form"})
 
 
 @lru_cache(maxsize=4096)
@@ -69,3 +83,18 @@ def single_word(text: str) -> str | None:
         if pos[0] not in _CONTENT:
             return None
         return morphemes[0].normalized_form()
+
+
+@lru_cache(maxsize=4096)
+def parts(word: str) -> tuple[str, ...]:
+    """The normalised forms of the shortest words `word` is made of (アメリカ大統領 → アメリカ, 大統領).
+
+    A compound the word table does not know is often two words it does know.
+    """
+    with _lock:
+        found = []
+        for part in _short_tokenizer().tokenize(word):
+            pos = part.part_of_speech()
+            if pos[0] in _CONTENT and not (pos[0] == "名詞" and _DEPENDENT in pos):
+                found.append(part.normalized_form())
+    return tuple(found)
