@@ -733,16 +733,13 @@ class FactStore:
         deleted, are never changed, doubled or brought back. A group the seed made
         and nobody changed since takes the bundled spelling. Returns how many facts were added.
         """
-        seed_facts = self.is_new()
+        added = 0
+        if self.is_new():
+            added = self.import_facts([Fact(**fact.model_dump()) for fact in facts], actor="seed").added
         version = _seed_version(synonyms or [])
-        seed_synonyms = bool(synonyms) and (seed_facts or self._has_seed_facts()) and self._meta(_SEED_SYNONYMS) != version
-        if not seed_facts and not seed_synonyms:
-            return 0
-        if seed_facts:
-            report = self.import_facts([Fact(**fact.model_dump()) for fact in facts], actor="seed")
-        if seed_synonyms:
-            self._seed_synonyms(synonyms or [], version)
-        return report.added if seed_facts else 0
+        if synonyms and self._meta(_SEED_SYNONYMS) != version:  # the flag first: no scan of the facts at every start
+            self._seed_synonyms(synonyms if added or self._has_seed_facts() else [], version)
+        return added
 
     def _has_seed_facts(self) -> bool:
         """Whether the live facts include the bundled ones (a table of the admins' own has no need of the seed's words)."""
@@ -753,7 +750,8 @@ class FactStore:
         return row[0] if row else None
 
     def _seed_synonyms(self, groups: list[list[str]], version: str) -> None:
-        """Add the bundled groups that touch no stored group, respell the seed's own untouched groups; one change."""
+        """Add the bundled groups that touch no stored group, respell the seed's own untouched groups (one
+        change), and note that this version of them was offered."""
         now = _now()
         change_id = uuid.uuid4().hex
         with self._write():
