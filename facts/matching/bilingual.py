@@ -95,13 +95,14 @@ def _from_japanese(question: str) -> list[Unit]:
 
 
 def _known_words(found: tuple[str, ...], table: _Table) -> list[str]:
-    """The words, each compound the table does not know as the words it does know it is made of
-    (アメリカ大統領 → アメリカ, 大統領); only when every part is a word of two characters or more,
-    since a one-character part is mostly an affix (公用語 is not 'public use' + 'word')."""
+    """The words, each compound the table does not know as the content words it is made of
+    (アメリカ大統領 → アメリカ, 大統領; 副大統領 → 大統領, its prefix left out), when the table knows
+    each and each has two characters or more: a one-character part is mostly an affix (公用語 is not
+    'public use' + 'word')."""
     result: list[str] = []
     for word in found:
         split = parts(word) if word not in table.ja_to_en else ()
-        whole = len(split) > 1 and all(len(part) > 1 and part in table.ja_to_en for part in split)
+        whole = bool(split) and split != (word,) and all(len(part) > 1 and part in table.ja_to_en for part in split)
         result += split if whole else [word]
     return result
 
