@@ -4,6 +4,9 @@ They are data in the fact table, managed by admins (`/synonym add DPRK = North
 Korea`), because they belong to the stories the facts are about, not to the
 language: the matcher treats every term of a group as the same word. Terms are
 kept as written and compared by `term_key` (width, case and spacing folded).
+Two things are read from how a group is written, so that a table needs no lists
+in code: a first term with a capital letter (`North Korea = DPRK`) makes the
+group a name, and a `~term` says which other group is close in meaning.
 """
 
 from __future__ import annotations

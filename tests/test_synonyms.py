@@ -224,6 +224,52 @@ async def test_a_fact_added_in_japanese_with_an_english_phrasing_is_found_in_eng
     assert "<b>16駅</b>" in answer.text
 
 
+# -- what a group's terms say beyond spellings ---------------------------------------------------------
+
+NAVY_URL = "https://example.org/navy"
+
+
+def navy_fact(fact_id: int, question: str, figure: str, answer: str) -> Fact:
+    return Fact(**FactData(question=question, answer=answer, figure=figure, source_url=NAVY_URL, source_title="Navy list").model_dump(), id=fact_id)
+
+
+NAVY = [
+    navy_fact(1, "How many sailors does the navy have?", "3,000", "Denmark's navy has about 3,000 sailors."),
+    navy_fact(2, "How many ships does the navy have?", "40", "It has about 40 ships."),
+    navy_fact(3, "When did Sweden join NATO?", "2024", "Sweden joined NATO in March 2024."),
+    navy_fact(4, "How many casualties did the storm cause?", "12", "The storm caused 12 casualties."),
+]
+
+
+@pytest.mark.parametrize(("sweden", "answered"), [(["sweden", "swedish"], 1), (["Sweden", "Swedish"], None)])
+def test_a_group_headed_by_a_name_is_who_a_question_is_about(sweden: list[str], answered: int | None) -> None:
+    matcher = Matcher(NAVY, synonyms=[sweden, ["sailor", "seaman", "seamen"]])
+
+    best = matcher.match("how many sailors does the swedish navy have?").best
+    seamen = matcher.match("how many seamen does the navy have?").best
+
+    assert answered == (best.fact.id if best else None)
+    assert seamen is not None and 1 == seamen.fact.id
+
+
+@pytest.mark.parametrize(("dead", "answered"), [(["dead", "died", "killed"], None), (["dead", "died", "killed", "~casualty"], 4)])
+def test_a_related_mark_gives_a_close_group_partial_credit(dead: list[str], answered: int | None) -> None:
+    matcher = Matcher(NAVY, synonyms=[dead, ["casualty", "casualties"]])
+
+    best = matcher.match("how many were killed by the storm").best
+
+    assert answered == (best.fact.id if best else None)
+
+
+def test_a_related_mark_may_be_in_several_groups(fresh_db: FactStore) -> None:
+    groups = [["dead", "killed", "~casualty"], ["wounded", "injured", "~casualty"], ["casualty", "casualties"]]
+    for group in groups:
+        fresh_db.add_synonyms(group, actor="admin")
+
+    assert groups == read_fact_file(json.dumps({"synonyms": groups}).encode(), "json").synonyms
+    assert groups == terms(fresh_db)
+
+
 # -- the store, the seed and the files -----------------------------------------------------------------
 
 
