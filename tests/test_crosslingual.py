@@ -67,6 +67,16 @@ def test_a_two_word_english_term_is_one_japanese_word() -> None:
     assert [unit.word for unit in units("Where is the post office?")] == ["post office"]
 
 
+def test_a_compound_the_word_table_lacks_is_asked_as_its_words() -> None:
+    insurance = [
+        _fact(7, "quake", "How much does earthquake insurance cost?", "About 20,000 yen a year.", "en"),
+        _fact(8, "car", "How much does car insurance cost?", "About 50,000 yen a year.", "en"),
+    ]
+    answer = Matcher(CITY_GUIDE + insurance).match("地震保険はいくら？").best  # 地震保険: 地震 + 保険
+
+    assert answer is not None and "quake" == answer.fact.key
+
+
 # -- matching across languages ----------------------------------------------------------
 
 
