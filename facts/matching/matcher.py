@@ -100,11 +100,11 @@ class MatcherSettings:
     weak_match: float = 0.7
     """How much a question word found only in an answer counts, next to one found in a question or alias."""
     related_match: float = 0.8
-    """How much a question token counts when the fact is asked with a related one (#dead ~ #casualty)."""
+    """How much a question token counts when the fact is asked with a related one (a synonym group's `~` mark)."""
     entity_miss: float = 2.0
-    """A country or person the question names but the fact's phrasings do not counts this many times."""
+    """A name the question says (a synonym group headed by a capital) but the fact's phrasings do not counts this many times."""
     other_owner: float = 0.5
-    """Coverage kept when the question is about someone else's soldiers or casualties."""
+    """Coverage kept when the question is about someone else's thing (Ukrainian soldiers; the fact: North Korean ones)."""
     grammar_weight: float = 0.1
     single_kanji_weight: float = 0.5
     """A lone kanji between kana is mostly a verb or adjective stem (言って, 多い): it counts for less."""
