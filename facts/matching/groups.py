@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from facts.model import Fact
-from facts.matching.normalizer import is_marker, tokens, tokens_many
+from facts.matching.normalizer import intent_tokens, tokens, tokens_many
 
 
 INTENT_TRUE = "?true"
@@ -79,6 +79,7 @@ def _indexed_texts(fact: Fact) -> list[str]:
 
 def _parts(members: Sequence[Fact], found_by_member: list[list[list[str]]]) -> _Parts:
     """Everything of a group but its members, with dict and set operations rather than loops over tokens."""
+    intent_marks = intent_tokens()
     strong: dict[str, None] = {}
     weak: dict[str, None] = {}
     marks: set[str] = set()
@@ -87,28 +88,36 @@ def _parts(members: Sequence[Fact], found_by_member: list[list[list[str]]]) -> _
         *asked, figure, about = found_texts
         for found in asked:
             content = dict.fromkeys(found)
-            for mark in [token for token in content if is_marker(token)]:
+            for mark in [*intent_marks.intersection(content), *_owners(found)]:
                 del content[mark]
                 marks.add(mark)
             strong.update(content)
             phrasings.append(tuple(content))
         strong.update(dict.fromkeys(_source_tokens(fact.source_title)))  # "what does the BBC say…"
-        strong.update(dict.fromkeys(figure))  # "is it 11,000?"
+        strong.update(dict.fromkeys(figure[: len(figure) - len(_owners(figure))]))  # "is it 11,000?"
         weak.update(dict.fromkeys(about))
-    for mark in [token for token in strong if is_marker(token)]:  # a figure or source with an intent word in it
+    for mark in intent_marks.intersection(strong):  # a figure or source with an intent word in it
         del strong[mark]
-    intents = {mark for mark in marks if mark[0] == "?"}
+    intents = marks & intent_marks
     owners = marks - intents
     if any(has_number(fact.figure) for fact in members):
         intents.add("?count")  # a figure answers "how many"
     return (
         tuple(strong),
-        tuple(token for token in weak if token not in strong and not is_marker(token)),
+        tuple(token for token in weak if token not in strong and token[0] not in "?@"),
         frozenset(intents - {INTENT_TRUE}),
         tuple(phrasings),
         frozenset(owners),
         frozenset(owner.split(":")[1] for owner in owners),
     )
+
+
+def _owners(found: list[str]) -> list[str]:
+    """The owner marks of one text's tokens: the tokeniser puts them last, so only the end is read."""
+    end = len(found)
+    while end and found[end - 1][0] == "@":
+        end -= 1
+    return found[end:]
 
 
 _SHARED: dict[frozenset[str], frozenset[str]] = {}

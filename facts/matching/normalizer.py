@@ -518,9 +518,10 @@ def entities() -> frozenset[str]:
     return frozenset(_table_entities)
 
 
-def is_marker(token: str) -> bool:
-    """A token that marks rather than names: an intent (`?count`) or an owner (`@#=ukraine:#=army`)."""
-    return token[0] in "?@"
+@lru_cache(maxsize=1)
+def intent_tokens() -> frozenset[str]:
+    """The lexicon's intent tokens (`?count`, `?why`): they mark what kind of answer is wanted, not a topic."""
+    return frozenset(_lexicon()["intents"])  # type: ignore[arg-type]
 
 
 @lru_cache(maxsize=1)
