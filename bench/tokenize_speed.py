@@ -49,7 +49,7 @@ sys.path.insert(0, str(_ROOT))
 
 from facts.matching.groups import _found, _parts, _source_tokens  # noqa: E402
 from facts.io import bundled_seed, bundled_seed_synonyms  # noqa: E402
-from facts.matching.matcher import _group_id, _synonym_tuples  # noqa: E402
+from facts.matching.entries import group_name  # noqa: E402
 from facts.model import Fact  # noqa: E402
 from facts.matching.normalizer import tokens, use_synonyms  # noqa: E402
 
@@ -157,7 +157,7 @@ def dump(path: Path, synth_count: int) -> None:
     loaded = list(corpora(synth_count))
     lists = 0
     with path.open("w", encoding="utf-8") as out:
-        for synonyms in ((), _synonym_tuples(bundled_seed_synonyms())):
+        for synonyms in ((), tuple(tuple(group) for group in bundled_seed_synonyms())):
             _use(synonyms)
             label = "seed-synonyms" if synonyms else "lexicon"
             for name, facts, questions in loaded:
@@ -189,7 +189,7 @@ def _dump_corpus(out, name: str, facts: list[Fact], questions: list[str]) -> int
         lists += 1
     groups: dict[str, list[Fact]] = defaultdict(list)
     for fact in facts:
-        groups[_group_id(fact)].append(fact)
+        groups[group_name(fact.id or 0, fact.key)].append(fact)
     for group_id, members in groups.items():
         strong, weak, intents, phrasings, owners, owned = _parts(members, [found_by_id[fact.id] for fact in members])
         parts = [strong, weak, sorted(intents), phrasings, sorted(owners), sorted(owned)]

@@ -737,10 +737,6 @@ def _by_initial(words: frozenset[str]) -> dict[str, tuple[str, ...]]:
     return {initial: tuple(group) for initial, group in grouped.items()}
 
 
-def _synonym_tuples(groups: Iterable[Sequence[str]]) -> tuple[tuple[str, ...], ...]:
-    return tuple(tuple(group) for group in groups)
-
-
 def _other_report(a: StoredGroup, b: StoredGroup) -> bool:
     """Another source's figure for the same thing: a shared tag, both figures numeric, different."""
     return (
