@@ -399,8 +399,13 @@ class IndexReader:
         return dict(rows_in(self.conn, "select token, df from match_postings where token in ({marks})", tokens))
 
     def groups(self, gids: Sequence[int]) -> dict[int, StoredGroup]:
+        return {gid: StoredGroup(gid, *row) for gid, row in self.group_rows(gids).items()}
+
+    def group_rows(self, gids: Sequence[int]) -> dict[int, tuple[str, str]]:
+        """Each group's stored (member ids, data), not yet decoded: plain strings, which are cheap to keep
+        because Python's cycle collector never walks them (a decoded group's sets it walks at every pass)."""
         query = "select gid, fact_ids, data from match_groups where gid in ({marks})"
-        return {gid: StoredGroup(gid, fact_ids, data) for gid, fact_ids, data in rows_in(self.conn, query, gids)}
+        return {gid: (fact_ids, data) for gid, fact_ids, data in rows_in(self.conn, query, gids)}
 
     def group_members(self, name: str) -> tuple[int, ...]:
         """The ids of a group's facts (none if there is no such group)."""
