@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 
 from bot.config import Settings
@@ -26,4 +27,23 @@ def open_store(settings: Settings) -> FactStore:
 
 def build_matcher(store: FactStore) -> Matcher:
     """A matcher over the stored facts and synonyms: it reads the store's index, so it sees every change."""
-    return Matcher.over(store)
+    matcher = Matcher.over(store)
+    _freeze_startup()
+    return matcher
+
+
+_frozen = False
+
+
+def _freeze_startup() -> None:
+    """Take what starting made (modules, classes, tables: ~46,000 objects) out of the cycle collector's sight.
+
+    They live as long as the process, yet every full collection walked them all:
+    10-20 ms, at a million facts the largest single pause left in p99. `gc.freeze`
+    is O(1) and only moves them to a generation that is never collected. Once per
+    process: a test run builds many matchers, and freezing again would keep its garbage.
+    """
+    global _frozen
+    if not _frozen:
+        _frozen = True
+        gc.freeze()
