@@ -542,6 +542,9 @@ class Matcher:
             postings = self._postings_of(token)
             if postings is None or not postings.size:
                 continue
+            # numpy indexes with intp: one conversion here beats the one each indexing below would make
+            # (350,000 ids: 1.5 ms instead of 2.5 ms); the cache keeps the compact int32 arrays.
+            postings = postings.astype(np.intp)
             if scores is None:
                 scores = np.zeros(self._max_gid + 1, dtype=np.float32)
             if not found or (postings.size <= common and found < settings.max_candidates):
