@@ -27,29 +27,17 @@ from bot.services import build_matcher, open_store
 from bot.config import SECRET_TOKEN_RULE, Settings, is_secret_token
 from bot.logs import SecretFilter, setup_logging
 from facts.answers import Answer, answer_question
-from facts.io import (
-    SYNONYMS_SUFFIX,
-    FactFile,
-    FactFileError,
-    format_from_name,
-    guess_format,
-    read_fact_file,
-    synonyms_csv_path,
-    write_fact_file,
-    write_synonyms_csv,
-)
 from facts.lang import preferred_lang
-from facts.model import Fact
-from facts.questions_log import QuestionsLog, utc_now
 from facts.render import answer_text
-from facts.stats import compute_stats, summary_lines, window_start
 from facts.store import BadDatabasePath, DatabaseFailure, FactStore, StoreError, explain_error
-from facts.unanswered import Entry, closest_facts, open_entries
 
+# What only other commands use (files, stats, reports) is imported by those commands: `ask` starts faster.
 if TYPE_CHECKING:
     import asyncio
 
     from bot.serve import Webhook
+    from facts.model import Fact
+    from facts.unanswered import Entry
 
 EXIT_DATA = 1
 EXIT_USAGE = 2
@@ -335,6 +323,9 @@ def answer_json(answer: Answer) -> dict[str, object]:
 
 def list_unanswered(args: argparse.Namespace, settings: Settings) -> int:
     """Print the /unanswered entries: count, people, newest, question and the closest facts."""
+    from facts.questions_log import QuestionsLog
+    from facts.unanswered import closest_facts, open_entries
+
     with _opened(settings) as store:
         QuestionsLog(store, settings.keep_questions_days)  # prunes what is past its time first
         matcher = build_matcher(store)
@@ -368,6 +359,9 @@ def unanswered_json(entry: Entry, closest: list[Fact]) -> dict[str, object]:
 
 def print_stats(args: argparse.Namespace, settings: Settings) -> int:
     """Print what /stats says, and with --png write its chart."""
+    from facts.questions_log import QuestionsLog, utc_now
+    from facts.stats import compute_stats, summary_lines, window_start
+
     today = utc_now().date()
     with _opened(settings) as store:
         QuestionsLog(store, settings.keep_questions_days)  # prunes what is past its time first
@@ -388,6 +382,16 @@ def print_stats(args: argparse.Namespace, settings: Settings) -> int:
 
 def import_file(args: argparse.Namespace, settings: Settings) -> int:
     """Import a JSON or CSV file (with its synonyms CSV beside it): every row valid, or nothing changes."""
+    from facts.io import (
+        SYNONYMS_SUFFIX,
+        FactFile,
+        FactFileError,
+        format_from_name,
+        guess_format,
+        read_fact_file,
+        synonyms_csv_path,
+    )
+
     paths = [args.file]
     sidecar = synonyms_csv_path(args.file)
     if format_from_name(args.file.name) == "csv" and not args.file.name.lower().endswith(SYNONYMS_SUFFIX):
@@ -430,6 +434,8 @@ def import_file(args: argparse.Namespace, settings: Settings) -> int:
 
 def export_file(args: argparse.Namespace, settings: Settings) -> int:
     """Write every live fact and synonym group to file(s) that `factbot import` accepts unchanged."""
+    from facts.io import format_from_name, synonyms_csv_path, write_fact_file, write_synonyms_csv
+
     path = None if args.file == "-" else Path(args.file)
     file_format = "json" if path is None else format_from_name(path.name)
     if file_format is None:

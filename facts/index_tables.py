@@ -399,8 +399,13 @@ class IndexReader:
         return dict(rows_in(self.conn, "select token, df from match_postings where token in ({marks})", tokens))
 
     def groups(self, gids: Sequence[int]) -> dict[int, StoredGroup]:
+        return {gid: StoredGroup(gid, *row) for gid, row in self.group_rows(gids).items()}
+
+    def group_rows(self, gids: Sequence[int]) -> dict[int, tuple[str, str]]:
+        """Each group's stored (member ids, data), not yet decoded: plain strings, which are cheap to keep
+        because Python's cycle collector never walks them (a decoded group's sets it walks at every pass)."""
         query = "select gid, fact_ids, data from match_groups where gid in ({marks})"
-        return {gid: StoredGroup(gid, fact_ids, data) for gid, fact_ids, data in rows_in(self.conn, query, gids)}
+        return {gid: (fact_ids, data) for gid, fact_ids, data in rows_in(self.conn, query, gids)}
 
     def group_members(self, name: str) -> tuple[int, ...]:
         """The ids of a group's facts (none if there is no such group)."""
@@ -420,8 +425,16 @@ class IndexReader:
 
     def facts(self, fact_ids: list[int]) -> dict[int, Any]:
         """The live facts among these ids."""
+        return {fact.id: fact for fact in self.facts_from(self.fact_rows(fact_ids).values())}
+
+    def fact_rows(self, fact_ids: list[int]) -> dict[int, tuple[Any, ...]]:
+        """The live facts among these ids as stored rows (ids first): plain values, which Python's
+        cycle collector never walks, so they are cheap to keep; `facts_from` makes them facts."""
         query = f"{self._select_facts} where deleted_at is null and id in ({{marks}})"
-        return {fact.id: fact for fact in self._facts_of(rows_in(self.conn, query, fact_ids))}
+        return {row[0]: tuple(row) for row in rows_in(self.conn, query, fact_ids)}
+
+    def facts_from(self, rows: Iterable[tuple[Any, ...]]) -> Iterator[Any]:
+        return self._facts_of(rows)
 
     def all_facts(self) -> list[Any]:
         """Every live fact, by id."""

@@ -513,8 +513,12 @@ class FactStore:
         return self.db.execute("select count(*) from facts where deleted_at is null").fetchone()[0]
 
     def is_new(self) -> bool:
-        """True when no fact was ever stored here, deleted ones included."""
-        return self.db.execute("select count(*) from facts").fetchone()[0] == 0
+        """True when no fact was ever stored here, deleted ones included (one row looked at, not a count of all)."""
+        return not self.db.execute("select exists (select 1 from facts)").fetchone()[0]
+
+    def wants_seed(self) -> bool:
+        """Whether `seed` could add anything: lets a start skip reading the bundled facts for an existing table."""
+        return self.is_new() or self._synonyms_new()
 
     def all(self) -> list[Fact]:
         """Every live fact, by id."""
@@ -785,7 +789,7 @@ class FactStore:
         return [_synonym_group(row) for row in rows]
 
     def _synonyms_new(self) -> bool:
-        return self.db.execute("select count(*) from synonyms").fetchone()[0] == 0
+        return not self.db.execute("select exists (select 1 from synonyms)").fetchone()[0]
 
     def _live_synonym(self, group_id: int) -> SynonymGroup | None:
         rows = list(self.db.query("select * from synonyms where id = ? and deleted_at is null", [group_id]))
