@@ -168,7 +168,7 @@ class StoredGroup:
 
     __slots__ = (
         "gid", "fact_ids", "strong", "weak", "intents", "owners", "owned", "lead_tags", "lead_figure",
-        "lead_published", "_phrasings", "_packed_phrasings", "compacts", "core", "totals", "totals_version",
+        "lead_published", "_phrasings", "_packed_phrasings", "compacts", "core",
     )
 
     def __init__(self, gid: int, fact_ids: str, data: str) -> None:
@@ -194,9 +194,6 @@ class StoredGroup:
         """Each phrasing as compact text, for spelling similarity."""
         self.core: frozenset[str] | None = None
         """The content tokens every phrasing has (what the fact is about), made on first use."""
-        self.totals: list[float] | None = None
-        """Each phrasing's total token weight, as of `totals_version` of the matcher."""
-        self.totals_version = -1
 
     @property
     def phrasings(self) -> tuple[tuple[str, ...], ...]:
