@@ -14,12 +14,13 @@ log = logging.getLogger(__name__)
 
 def open_store(settings: Settings) -> FactStore:
     """Open the fact database, filling it with the bundled facts and synonyms if it is brand new."""
-    store = FactStore(settings.db)
-    if not store.wants_seed():
-        return store  # the usual start: the bundled files are read and validated only for a new table
-    from facts.io import bundled_seed, bundled_seed_synonyms  # parsing and validating them costs ~40 ms
+    from facts.io import bundled_seed, bundled_seed_synonyms
 
-    added = store.seed(bundled_seed(), bundled_seed_synonyms())
+    store = FactStore(settings.db)
+    synonyms = bundled_seed_synonyms()  # small; a new version of them is offered to a table seeded before
+    if not store.wants_seed(synonyms):
+        return store  # the usual start: the bundled facts are read and validated only for a new table
+    added = store.seed(bundled_seed(), synonyms)
     if added:
         log.info("new database %s seeded with %d facts", settings.db, added)
     return store

@@ -516,9 +516,10 @@ class FactStore:
         """True when no fact was ever stored here, deleted ones included (one row looked at, not a count of all)."""
         return not self.db.execute("select exists (select 1 from facts)").fetchone()[0]
 
-    def wants_seed(self) -> bool:
-        """Whether `seed` could add anything: lets a start skip reading the bundled facts for an existing table."""
-        return self.is_new() or self._synonyms_new()
+    def wants_seed(self, synonyms: list[list[str]]) -> bool:
+        """Whether `seed` could add anything (a new table, or bundled synonyms it was not offered yet):
+        lets a start skip reading the bundled facts for an existing table."""
+        return self.is_new() or (bool(synonyms) and self._meta(_SEED_SYNONYMS) != _seed_version(synonyms))
 
     def all(self) -> list[Fact]:
         """Every live fact, by id."""
@@ -787,9 +788,6 @@ class FactStore:
         """Every live synonym group, by id."""
         rows = self.db.query("select * from synonyms where deleted_at is null order by id")
         return [_synonym_group(row) for row in rows]
-
-    def _synonyms_new(self) -> bool:
-        return not self.db.execute("select exists (select 1 from synonyms)").fetchone()[0]
 
     def _live_synonym(self, group_id: int) -> SynonymGroup | None:
         rows = list(self.db.query("select * from synonyms where id = ? and deleted_at is null", [group_id]))

@@ -12,7 +12,8 @@ from facts.io import FactFileError, bundled_seed, bundled_seed_synonyms, read_fa
 from facts.matching.matcher import Matcher
 from facts.model import Fact, FactData
 from facts.store import FactStore, UndoConflict
-from tests.conftest import ADMIN_ID, Chat
+from bot.services import open_store
+from tests.conftest import ADMIN_ID, Chat, make_settings
 
 METRO_URL = "https://example.org/pyongyang-metro"
 METRO = f"/add How many stations does the Pyongyang metro have? | It has 16 stations. | {METRO_URL} | 16 stations"
@@ -478,3 +479,17 @@ def test_a_json_file_of_synonyms_only_leaves_the_facts_alone(seeded_store: FactS
 
     assert file.facts is None and not report.facts
     assert facts == seeded_store.all() and [["metro", "subway"]] == terms(seeded_store)
+
+
+def test_the_bot_started_on_a_database_of_an_older_version_gets_the_seed_words(tmp_path: Path) -> None:
+    older = FactStore(tmp_path / "facts.db")
+    older.seed(bundled_seed(), OLDER_SEED_SYNONYMS)
+    older.close()
+
+    store = open_store(make_settings(tmp_path / "facts.db"))
+    changes = len(store.history(limit=1000))
+    store.close()
+    again = open_store(make_settings(tmp_path / "facts.db"))
+
+    assert sorted(bundled_seed_synonyms()) == sorted(terms(again))
+    assert changes == len(again.history(limit=1000))  # offered once: the next start changes nothing
