@@ -493,3 +493,15 @@ def test_the_bot_started_on_a_database_of_an_older_version_gets_the_seed_words(t
 
     assert sorted(bundled_seed_synonyms()) == sorted(terms(again))
     assert changes == len(again.history(limit=1000))  # offered once: the next start changes nothing
+
+
+def test_a_fact_naming_the_same_owner_twice_is_indexed(fresh_db: FactStore) -> None:
+    fresh_db.add_synonyms(["Kremlin", "Moscow"], actor="admin")
+    fresh_db.add_synonyms(["troops", "soldiers"], actor="admin")
+    twice = Fact(
+        question="Are Kremlin troops near Kremlin troops?", answer="Yes.", source_url=METRO_URL, source_title="Post",
+    )
+    fresh_db.import_facts([twice], actor="admin")
+
+    answer = Matcher.over(fresh_db).match("are moscow soldiers near moscow soldiers?").best
+    assert answer is not None and answer.fact.answer == "Yes."

@@ -89,7 +89,7 @@ def _parts(members: Sequence[Fact], found_by_member: list[list[list[str]]]) -> _
         for found in asked:
             content = dict.fromkeys(found)
             for mark in [*intent_marks.intersection(content), *_owners(found)]:
-                del content[mark]
+                content.pop(mark, None)  # an owner mark can be there twice ("Kremlin troops … Kremlin troops")
                 marks.add(mark)
             strong.update(content)
             phrasings.append(tuple(content))
