@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple
 
+from facts.matching.bilingual import is_japanese
 from facts.matching.groups import Group, build_group, worker_count
 from facts.matching.normalizer import compacts, entities, tokens
 
@@ -156,7 +157,14 @@ def _entry(name: str, group: Group) -> Entry:
         ensure_ascii=False,
         separators=(",", ":"),
     )
-    return Entry(name, tuple(member.id for member in group.members), data, frozenset((*group.strong, *group.weak)))
+    languages = {"ja" if is_japanese(text) else "en" for text in phrasings}
+    only = (ONLY_IN + languages.pop(),) if len(languages) == 1 else ()  # a question in the other language can only translate
+    return Entry(name, tuple(member.id for member in group.members), data, frozenset((*group.strong, *group.weak, *only)))
+
+
+ONLY_IN = "!only:"
+"""`!only:en` lists the groups written in English only (no token of text has a "!"): what a Japanese
+question's translated words are matched against."""
 
 
 class StoredGroup:

@@ -37,7 +37,7 @@ from rapidfuzz.distance import OSA
 
 from facts.matching import groups as _groups_module
 from facts.matching.groups import INTENT_TRUE, has_number
-from facts.matching.entries import TOKENISER_VERSION, StoredGroup, group_name
+from facts.matching.entries import ONLY_IN, TOKENISER_VERSION, StoredGroup, group_name
 from facts.matching.bilingual import is_english_word, is_japanese
 from facts.matching.japanese import content_words
 from facts.matching.bilingual import units as translated_units
@@ -373,6 +373,9 @@ class Matcher:
         if not units:
             return [], 0
         asked_in = "ja" if is_japanese(question) else "en"
+        only_other = self._postings_of(ONLY_IN + ("en" if asked_in == "ja" else "ja"))
+        if only_other is None or not only_other.size:
+            return [], 0  # every group has a version in the question's language: nothing to translate for
         needed = {token for unit in units for alternative in unit.alternatives for token in alternative}
         self._load_postings(sorted(needed))
         unknown = math.log(1 + (self._group_total + 1) / 0.5)
@@ -391,7 +394,7 @@ class Matcher:
                     token_weights[token] = max(token_weights.get(token, 0.0), weight)
         if not any(token_weights.values()):
             return [], 0
-        groups = [group for group in self._groups(self._shortlist(token_weights)) if asked_in not in _languages(group)]
+        groups = self._groups(self._shortlist(token_weights, within=(ONLY_IN + ("en" if asked_in == "ja" else "ja"), only_other)))
         total = sum(unit_weights) or 1.0
         share = settings.cross_fact_share
         scored: list[tuple[float, int, StoredGroup]] = []
@@ -543,7 +546,7 @@ class Matcher:
             weight = self._phrasing_weights[token] = self._weight(token)
         return weight
 
-    def _shortlist(self, weights: dict[str, float]) -> list[int]:
+    def _shortlist(self, weights: dict[str, float], within: tuple[str, np.ndarray] | None = None) -> list[int]:
         """Groups sharing the most weight with the question, found from its rarest tokens.
 
         Rare tokens bring candidates in; once there are plenty, or for a token
@@ -570,6 +573,11 @@ class Matcher:
         if not listed:
             return []
         candidates = (bringing[0] if len(bringing) == 1 else np.unique(np.concatenate(bringing))).astype(np.intp)
+        if within is not None:  # only groups a token (e.g. `!only:en`) lists, looked up in its bitmap
+            allowed = self._bitmap(*within)
+            candidates = candidates[((allowed[candidates >> 3] >> (7 - (candidates & 7)).astype(np.uint8)) & 1).astype(bool)]
+            if not candidates.size:
+                return []
         # Only candidates' scores are ever read, so only theirs are added up: token by token in the
         # same order and in float32 (adding 0 changes nothing), the same sums to the last bit as when
         # every group listed was scored. A common token's groups are looked up in a bitmap of them.
@@ -801,11 +809,6 @@ def _other_report(a: StoredGroup, b: StoredGroup) -> bool:
 def _japanese_words(group: StoredGroup) -> frozenset[str]:
     """The content words (normalised forms) of a group's Japanese phrasings, as Sudachi reads them."""
     return frozenset(word for text in group.compacts if is_japanese(text) for word in content_words(text, forms=True))
-
-
-def _languages(group: StoredGroup) -> frozenset[str]:
-    """The languages a group's phrasings are written in: kana or kanji make one Japanese."""
-    return frozenset("ja" if is_japanese(text) else "en" for text in group.compacts)
 
 
 def _recency(item: _Ranked) -> tuple[str, float]:
