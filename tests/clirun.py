@@ -68,3 +68,15 @@ def factbot(
     return subprocess.CompletedProcess(
         result.args, result.returncode, result.stdout.decode("utf-8", "replace"), result.stderr.decode("utf-8", "replace")
     )
+
+
+def outputs_under_hash_seeds(code: str, seeds: tuple[str, ...] = ("0", "1", "12345")) -> set[str]:
+    """What `python -c code` prints under each `PYTHONHASHSEED`: one output means the answers never depend on it."""
+    outputs = set()
+    for seed in seeds:
+        run = subprocess.run(
+            [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60,
+            env={**os.environ, "PYTHONHASHSEED": seed},
+        )
+        outputs.add(run.stdout)
+    return outputs

@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -17,6 +14,7 @@ from facts.matching.japanese import content_words
 from facts.model import Fact
 from facts.render import answer_html, answer_text
 from facts.store import FactStore
+from tests.clirun import outputs_under_hash_seeds
 
 
 def _fact(fact_id: int, key: str, question: str, answer: str, lang: str) -> Fact:
@@ -136,13 +134,7 @@ def test_the_answer_across_languages_is_the_same_whatever_the_hash_seed(tmp_path
         "asked = ['図書館は何時に開きますか', 'Is the post office open on Sunday?', '猫の名前は何ですか']\n"
         "print(json.dumps([[m.fact.key, m.score] if (m := matcher.match(q).best) else None for q in asked]))\n"
     )
-    answers = set()
-    for seed in ("0", "1", "4242"):
-        run = subprocess.run(
-            [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60,
-            env={**os.environ, "PYTHONHASHSEED": seed},
-        )
-        answers.add(run.stdout)
+    answers = outputs_under_hash_seeds(code)
     assert len(answers) == 1
     assert [answer[0] if answer else None for answer in json.loads(answers.pop())] == ["library", "post-office", None]
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 from pathlib import Path
@@ -15,6 +14,7 @@ from facts.matching import entries as index_entries
 from facts.matching.matcher import Matcher
 from facts.model import Fact, FactData
 from facts.store import FactStore
+from tests.clirun import outputs_under_hash_seeds
 from tests.conftest import make_settings
 
 METRO = FactData(
@@ -130,13 +130,7 @@ def test_the_same_question_gets_the_same_answer_whatever_the_hash_seed(seeded_st
         f"result = Matcher.over(FactStore({seeded_store.path!r})).match({question!r}, limit=5)\n"
         "print(json.dumps([[m.fact.id, m.score] for m in result.ranked]))\n"
     )
-    answers = set()
-    for seed in ("0", "1", "12345"):
-        run = subprocess.run(
-            [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60,
-            env={**os.environ, "PYTHONHASHSEED": seed},
-        )
-        answers.add(run.stdout)
+    answers = outputs_under_hash_seeds(code)
     assert len(answers) == 1 and json.loads(answers.pop())
 
 
