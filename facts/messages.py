@@ -247,6 +247,10 @@ MESSAGES: dict[str, dict[Lang, str]] = {
         "en": "Replace the whole fact table with {file}? {added} added, {updated} updated, {unchanged} unchanged, "
         "{removed} deleted (/undo brings deleted facts back).",
     },
+    "import_confirm_seed_words": {
+        "ja": "同梱の記事の同義語グループ {count}件も事実と一緒に削除されます（/undo で戻せます）。",
+        "en": "The bundled article's {count} synonym groups go with its facts (/undo brings them back).",
+    },
     "import_offer": {
         "ja": "{file} は事実ファイルです。インポートすると、追加 {added}件、更新 {updated}件、変更なし {unchanged}件"
         "になります。インポートしますか？",

@@ -678,12 +678,22 @@ class FactStore:
             )
             if synonyms is not None:
                 synonym_counts = self._import_synonyms(synonyms, actor, replace, change_id, now)
+            elif replace and facts is not None and not self._has_seed_facts():
+                synonym_counts = self._retire_seed_synonyms(actor, change_id, now)
         self._notify(changes, synonyms_changed=bool(synonym_counts.keys() - {"unchanged"}))
         return _import_report(removed, changed, unchanged, facts is not None, synonyms, synonym_counts)
 
     def plan_import(self, facts: list[Fact] | None, replace: bool = False) -> ImportReport:
         """The fact counts `import_facts` would report now, without changing anything (for a confirmation)."""
-        return _import_report(*self._import_plan(facts, replace), facts is not None, None, Counter())
+        removed, changed, unchanged = self._import_plan(facts, replace)
+        retired: Counter[str] = Counter()
+        if replace and facts is not None:
+            seed_ids = {row[0] for row in self.db.execute("select id from facts where deleted_at is null and created_by = 'seed'")}
+            if seed_ids <= {fact.id for fact in removed}:  # the bundled facts all go: their words with them
+                retired["removed"] = sum(
+                    1 for group in self.synonym_groups() if group.created_by == "seed" and group.updated_by == "seed"
+                )
+        return _import_report(removed, changed, unchanged, facts is not None, None, retired)
 
     def _import_plan(
         self, facts: list[Fact] | None, replace: bool
@@ -872,6 +882,17 @@ class FactStore:
                     counts["removed"] += 1
         for terms in groups:
             counts[self._merge_synonyms(terms, actor, change_id, now, action="import").outcome] += 1
+        return counts
+
+    def _retire_seed_synonyms(self, actor: str, change_id: str, now: datetime) -> Counter[str]:
+        """Part of an import that replaced the bundled facts: the seed's own groups (nobody else touched
+        them) were the bundled article's words, not the new table's, so they go with its facts, audited
+        and undone with the import. Groups an admin made or changed stay."""
+        counts: Counter[str] = Counter()
+        for stored in self.synonym_groups():
+            if stored.created_by == "seed" and stored.updated_by == "seed":
+                self._delete_synonyms(stored, actor, change_id, now, "import")
+                counts["removed"] += 1
         return counts
 
     def _write_synonyms(self, group_id: int | None, terms: list[str], actor: str, now: datetime) -> SynonymGroup:
@@ -1342,7 +1363,7 @@ def _import_report(
         unchanged=unchanged,
         removed=len(removed),
         facts=had_facts,
-        synonyms=synonyms is not None,
+        synonyms=synonyms is not None or bool(synonym_counts),
         synonyms_added=synonym_counts["added"],
         synonyms_updated=synonym_counts["merged"],
         synonyms_unchanged=synonym_counts["unchanged"],

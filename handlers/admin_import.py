@@ -182,6 +182,8 @@ def _confirmation(
     lines = [message("import_confirm_replace" if replace else "import_offer", lang, file=name, **_counts(report))]
     if synonyms:
         lines.append(message("import_confirm_synonyms", lang, **synonyms))
+    elif report.synonyms_removed:
+        lines.append(message("import_confirm_seed_words", lang, count=report.synonyms_removed))
     return "\n".join(lines)
 
 

@@ -130,16 +130,22 @@ async def test_import_replace_asks_first_with_the_counts(admin: Chat, chat: Chat
 
     [confirm] = await admin.send_document(json.dumps(METRO_ROWS).encode(), "metro.json")
 
-    assert (
+    seed_groups = len(store.synonym_groups())
+    assert confirm.text.splitlines() == [
         f"Replace the whole fact table with metro.json? 2 added, 0 updated, 0 unchanged, {len(before)} deleted"
-        in confirm.text
-    )
+        " (/undo brings deleted facts back).",
+        f"The bundled article's {seed_groups} synonym groups go with its facts (/undo brings them back).",
+    ]
     assert ["Replace", "Cancel"] == [label for label, _ in confirm.buttons]
     assert before == store.all()
 
     [done] = await admin.press(confirm, "Replace")
 
-    assert f"Imported metro.json: 2 added, 0 updated, 0 unchanged, {len(before)} removed." == done.text
+    assert done.text.splitlines() == [
+        f"Imported metro.json: 2 added, 0 updated, 0 unchanged, {len(before)} removed.",
+        f"Synonym groups: 0 added, 0 merged, 0 unchanged, {seed_groups} removed.",
+    ]
+    assert [] == store.synonym_groups()
     assert 2 == store.count()
     [answer] = await chat.say("how many stations does the pyongyang metro have?")
     assert "<b>16</b>" in answer.text

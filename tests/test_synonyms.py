@@ -505,3 +505,22 @@ def test_a_fact_naming_the_same_owner_twice_is_indexed(fresh_db: FactStore) -> N
 
     answer = Matcher.over(fresh_db).match("are moscow soldiers near moscow soldiers?").best
     assert answer is not None and answer.fact.answer == "Yes."
+
+
+def test_replacing_the_bundled_facts_takes_their_words_with_them_and_undo_brings_them_back(tmp_path: Path) -> None:
+    store = FactStore(tmp_path / "facts.db")
+    store.seed(bundled_seed(), bundled_seed_synonyms())
+    store.add_synonyms(["drone", "quadcopter"], actor="admin")  # merged into a seed group: the admin's now
+    parcel = Fact(question="When was the parcel sent?", answer="On Monday.", source_url=METRO_URL, source_title="Post")
+
+    report = store.import_facts([parcel], actor="admin", replace=True)
+    answer = Matcher.over(store).match("when did they deploy my parcel?").best
+
+    assert report.synonyms_removed == len(bundled_seed_synonyms()) - 1
+    assert [group for group in terms(store) if "quadcopter" in group]  # the admin's group stays
+    assert len(terms(store)) == 1
+    assert answer is None  # "deploy" is no longer the seed's word for "send"
+    store.undo_last("admin")
+    assert sorted(map(sorted, terms(store))) == sorted(
+        sorted(group + ["quadcopter"] if "drone" in group else group) for group in bundled_seed_synonyms()
+    )
