@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
+from facts.lang import is_japanese
 from facts.matching.japanese import content_words, parts
 from facts.matching.normalizer import stem, tokens
 
@@ -32,8 +33,17 @@ class Unit:
     word: str
     alternatives: tuple[tuple[str, ...], ...]
     """Each translation's tokens; empty when the word table does not know the word."""
-    words: tuple[str | None, ...] = ()
-    """Each translation as one Japanese word (Sudachi's normalised form) when it is one, beside `alternatives`."""
+    words: tuple[str | None, ...]
+    """Beside each alternative, the translation as one Japanese word (Sudachi's normalised form), or None."""
+
+
+def _unit(word: str, translations: list[tuple[tuple[str, ...], str | None]]) -> Unit:
+    """A unit of the distinct, non-empty translations (tokens, Japanese word or None), first ones first."""
+    kept: dict[tuple[str, ...], str | None] = {}
+    for alternative, japanese in translations:
+        if alternative:
+            kept.setdefault(alternative, japanese)
+    return Unit(word, tuple(kept), tuple(kept.values()))
 
 
 @dataclass(frozen=True)
@@ -72,11 +82,6 @@ def _english_words() -> frozenset[str]:
     return frozenset(resources.files("facts.matching").joinpath("data/english_words.txt").read_text(encoding="utf-8").split())
 
 
-def is_japanese(text: str) -> bool:
-    """True when `text` has any kana or kanji: a Japanese question (names in Latin letters may be part of it)."""
-    return any("\u3041" <= ch <= "\u30ff" or "\u3400" <= ch <= "\u9fff" for ch in text)
-
-
 def units(question: str) -> list[Unit]:
     """The question's content words with their translations into the other language."""
     if is_japanese(question):
@@ -88,9 +93,9 @@ def _from_japanese(question: str) -> list[Unit]:
     table = _table()
     found: list[Unit] = []
     for word in _known_words(content_words(question), table):
-        alternatives = [_content(tokens(gloss)) for gloss in table.ja_to_en.get(word, ())]
-        alternatives.append(_language_neutral(tokens(word)))  # a number, a Latin name, a synonym the table defines
-        found.append(Unit(word, _distinct(alternatives)))
+        translations = [(_content(tokens(gloss)), None) for gloss in table.ja_to_en.get(word, ())]
+        translations.append((_language_neutral(tokens(word)), None))  # a number, a Latin name, a synonym the table defines
+        found.append(_unit(word, translations))
     return _merged(found)
 
 
@@ -117,17 +122,16 @@ def _from_english(question: str) -> list[Unit]:
             skip = False
             continue
         if token.startswith("#"):
-            found.append(Unit(token, ((token,),)))  # already the same in both languages
+            found.append(_unit(token, [((token,), None)]))  # already the same in both languages
             continue
         term = f"{token} {following}"
         if following is not None and term in table.en_to_ja:
             token, skip = term, True  # "art museum" is one word in Japanese (美術館)
-        japanese = [word for word in table.en_to_ja.get(token, ()) if _content(tokens(word))]
-        alternatives = [_content(tokens(word)) for word in japanese]
-        alternatives.append(tuple(token.split()))  # a name or number can be written the same way in a Japanese fact
-        words: list[str | None] = [*japanese, None]
-        kept = _distinct(alternatives)
-        found.append(Unit(token, kept, tuple(words[alternatives.index(alternative)] for alternative in kept)))
+        translations: list[tuple[tuple[str, ...], str | None]] = [
+            (_content(tokens(word)), word) for word in table.en_to_ja.get(token, ())
+        ]
+        translations.append((tuple(token.split()), None))  # a name or number can be written the same way in a Japanese fact
+        found.append(_unit(token, translations))
     return _merged(found)
 
 
@@ -145,14 +149,6 @@ def _content(found: list[str]) -> tuple[str, ...]:
 
 def _language_neutral(found: list[str]) -> tuple[str, ...]:
     return tuple(token for token in found if token[0] == "#" or token.isascii() and token[0] not in "?@")
-
-
-def _distinct(alternatives: list[tuple[str, ...]]) -> tuple[tuple[str, ...], ...]:
-    kept: list[tuple[str, ...]] = []
-    for alternative in alternatives:
-        if alternative and alternative not in kept:
-            kept.append(alternative)
-    return tuple(kept)
 
 
 def _merged(found: list[Unit]) -> list[Unit]:

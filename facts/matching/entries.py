@@ -21,15 +21,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple
 
-from facts.matching.bilingual import is_japanese
+from facts.lang import is_japanese
 from facts.matching.groups import Group, build_group, worker_count
 from facts.matching.normalizer import compacts, entities, tokens
 
 log = logging.getLogger(__name__)
 
 _HERE = Path(__file__).resolve().parent
-_TOKENISER_SOURCES = ("normalizer.py", "groups.py", "entries.py", "data/lexicon.json")
-"""What decides the stored tokens (the word table, bilingual.json, is read per question, not stored)."""
+_TOKENISER_SOURCES = ("normalizer.py", "groups.py", "entries.py", "data/lexicon.json", "../lang.py")
+"""What decides the stored tokens, `!only:` marks included (they follow `facts.lang.is_japanese`); the
+word table, bilingual.json, is read per question, not stored."""
 
 
 def _tokeniser_version() -> str:

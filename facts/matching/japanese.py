@@ -24,6 +24,11 @@ _DEPENDENT = "非自立可能"
 _LIGHT_VERBS = frozenset({"為る", "居る", "有る", "成る", "出来る", "呉れる", "貰う", "仕舞う", "下さる", "御座る"})
 """Verbs (in normalised form) that mostly carry grammar: して, いる, ある, なる, できる, くれる, もらう, しまう."""
 
+def _is_content(pos: tuple[str, ...]) -> bool:
+    """A content word's part of speech, but not a noun that serves grammar."""
+    return pos[0] in _CONTENT and not (pos[0] == "名詞" and _DEPENDENT in pos)
+
+
 _lock = threading.Lock()
 MAX_CHARS = 4000
 """Sudachi refuses input over 49,149 bytes; questions are cut at 500 characters long before this."""
@@ -62,8 +67,7 @@ def content_words(text: str, forms: bool = False) -> tuple[str, ...]:
         morphemes = _tokenizer().tokenize(text[:MAX_CHARS])
         found = []
         for morpheme in morphemes:
-            pos = morpheme.part_of_speech()
-            if pos[0] not in _CONTENT or (pos[0] == "名詞" and _DEPENDENT in pos):
+            if not _is_content(morpheme.part_of_speech()):
                 continue
             form = morpheme.normalized_form()
             if form not in _LIGHT_VERBS:
@@ -94,7 +98,6 @@ def parts(word: str) -> tuple[str, ...]:
     with _lock:
         found = []
         for part in _short_tokenizer().tokenize(word):
-            pos = part.part_of_speech()
-            if pos[0] in _CONTENT and not (pos[0] == "名詞" and _DEPENDENT in pos):
+            if _is_content(part.part_of_speech()):
                 found.append(part.normalized_form())
     return tuple(found)

@@ -35,12 +35,13 @@ import numpy as np
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 
+from facts.lang import is_japanese
 from facts.matching import groups as _groups_module
-from facts.matching.groups import INTENT_TRUE, has_number
-from facts.matching.entries import ONLY_IN, TOKENISER_VERSION, StoredGroup, group_name
-from facts.matching.bilingual import is_english_word, is_japanese
-from facts.matching.japanese import content_words
+from facts.matching.bilingual import is_english_word
 from facts.matching.bilingual import units as translated_units
+from facts.matching.entries import ONLY_IN, TOKENISER_VERSION, StoredGroup, group_name
+from facts.matching.groups import INTENT_TRUE, has_number
+from facts.matching.japanese import content_words
 from facts.model import Fact
 from facts.matching.normalizer import (
     compact,
@@ -372,8 +373,8 @@ class Matcher:
         units = translated_units(question)
         if not units:
             return [], 0
-        asked_in = "ja" if is_japanese(question) else "en"
-        only_other = self._postings_of(ONLY_IN + ("en" if asked_in == "ja" else "ja"))
+        other = "en" if is_japanese(question) else "ja"
+        only_other = self._postings_of(ONLY_IN + other)
         if only_other is None or not only_other.size:
             return [], 0  # every group has a version in the question's language: nothing to translate for
         needed = {token for unit in units for alternative in unit.alternatives for token in alternative}
@@ -394,22 +395,24 @@ class Matcher:
                     token_weights[token] = max(token_weights.get(token, 0.0), weight)
         if not any(token_weights.values()):
             return [], 0
-        groups = self._groups(self._shortlist(token_weights, within=(ONLY_IN + ("en" if asked_in == "ja" else "ja"), only_other)))
+        groups = self._groups(self._shortlist(token_weights, within=(ONLY_IN + other, only_other)))
         total = sum(unit_weights) or 1.0
         share = settings.cross_fact_share
         scored: list[tuple[float, int, StoredGroup]] = []
         for group in groups:
-            fact_cover = 0.0
-            for phrasing in group.phrasings:
-                phrasing_total = sum(self._cached_weight(t) for t in phrasing)
-                if phrasing_total:
-                    fact_cover = max(fact_cover, sum(self._cached_weight(t) for t in phrasing if t in token_weights) / phrasing_total)
-            lemmas = _japanese_words(group) if asked_in == "en" else frozenset()
+            fact_cover = max(
+                (
+                    sum(self._cached_weight(t) for t in phrasing if t in token_weights) / phrasing_total
+                    for phrasing, phrasing_total in zip(group.phrasings, self._totals(group))
+                ),
+                default=0.0,
+            )
+            lemmas = _japanese_words(group) if other == "ja" else frozenset()
             known = 0.0
             filled = 0
             for unit, weight in zip(units, unit_weights):
                 best = 0.0
-                for alternative, word in zip(unit.alternatives, unit.words or (None,) * len(unit.alternatives)):
+                for alternative, word in zip(unit.alternatives, unit.words):
                     if word is not None and word in lemmas:
                         best = 1.0
                         break
@@ -712,13 +715,8 @@ class Matcher:
     ) -> float:
         """`base` plus how closely the question resembles the nearest phrasing, in words and in spelling."""
         settings = self.settings
-        totals = self._phrasing_totals.get(group.gid)
-        if totals is None:  # a tuple of floats: kept until the table changes, never walked by the cycle collector
-            totals = self._phrasing_totals[group.gid] = tuple(
-                sum(self._cached_weight(t) for t in tokens_) or 1.0 for tokens_ in group.phrasings
-            )
         specificity = spelling = 0.0
-        for phrasing_tokens, phrasing_total, phrasing_compact in zip(group.phrasings, totals, group.compacts):
+        for phrasing_tokens, phrasing_total, phrasing_compact in zip(group.phrasings, self._totals(group), group.compacts):
             shared = sum(weights[t] for t in phrasing_tokens if t in weights)
             specificity = max(specificity, shared / phrasing_total)
             spelling = max(spelling, fuzz.ratio(query_compact, phrasing_compact) / 100.0)
@@ -726,6 +724,16 @@ class Matcher:
             settings.specificity_weight * specificity + settings.spelling_weight * spelling
         )
         return (base + extra) * self._core_kept(weights, group)
+
+    def _totals(self, group: StoredGroup) -> tuple[float, ...]:
+        """Each phrasing's total token weight (1.0 for none), kept until the table changes: a tuple of
+        floats, never walked by the cycle collector."""
+        totals = self._phrasing_totals.get(group.gid)
+        if totals is None:
+            totals = self._phrasing_totals[group.gid] = tuple(
+                sum(self._cached_weight(t) for t in tokens_) or 1.0 for tokens_ in group.phrasings
+            )
+        return totals
 
     def _core_kept(self, weights: dict[str, float], group: StoredGroup) -> float:
         """Less when the question leaves out what every phrasing of the fact mentions.
