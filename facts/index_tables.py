@@ -71,13 +71,16 @@ def create(conn: sqlite3.Connection) -> None:
 
 
 def stored_version(conn: sqlite3.Connection) -> str | None:
-    row = conn.execute("select value from meta where name = ?", [_VERSION]).fetchone()
-    return row[0] if row else None
+    return _meta(conn, _VERSION)
 
 
 def group_count(conn: sqlite3.Connection) -> int:
-    row = conn.execute("select value from meta where name = ?", [_GROUPS]).fetchone()
-    return int(row[0]) if row else 0
+    return int(_meta(conn, _GROUPS) or 0)
+
+
+def _meta(conn: sqlite3.Connection, name: str) -> str | None:
+    row = conn.execute("select value from meta where name = ?", [name]).fetchone()
+    return row[0] if row else None
 
 
 def _set_meta(conn: sqlite3.Connection, name: str, value: str) -> None:

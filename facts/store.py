@@ -690,9 +690,7 @@ class FactStore:
         if replace and facts is not None:
             seed_ids = {row[0] for row in self.db.execute("select id from facts where deleted_at is null and created_by = 'seed'")}
             if seed_ids <= {fact.id for fact in removed}:  # the bundled facts all go: their words with them
-                retired["removed"] = sum(
-                    1 for group in self.synonym_groups() if group.created_by == "seed" and group.updated_by == "seed"
-                )
+                retired["removed"] = len(self._seed_only_groups())
         return _import_report(removed, changed, unchanged, facts is not None, None, retired)
 
     def _import_plan(
@@ -783,7 +781,7 @@ class FactStore:
                     changed = True
                 elif (
                     len(touching) == 1 and touching[0].keys() <= keys and touching[0].terms != terms
-                    and touching[0].created_by == "seed" and touching[0].updated_by == "seed"
+                    and _seed_only(touching[0])
                 ):
                     after = self._write_synonyms(touching[0].id, terms, "seed", now)
                     self._audit(change_id, "seed", "edit", touching[0], after, now, kind=SYNONYMS)
@@ -889,11 +887,14 @@ class FactStore:
         them) were the bundled article's words, not the new table's, so they go with its facts, audited
         and undone with the import. Groups an admin made or changed stay."""
         counts: Counter[str] = Counter()
-        for stored in self.synonym_groups():
-            if stored.created_by == "seed" and stored.updated_by == "seed":
-                self._delete_synonyms(stored, actor, change_id, now, "import")
-                counts["removed"] += 1
+        for stored in self._seed_only_groups():
+            self._delete_synonyms(stored, actor, change_id, now, "import")
+            counts["removed"] += 1
         return counts
+
+    def _seed_only_groups(self) -> list[SynonymGroup]:
+        """The live groups the seed made and nobody changed since."""
+        return [group for group in self.synonym_groups() if _seed_only(group)]
 
     def _write_synonyms(self, group_id: int | None, terms: list[str], actor: str, now: datetime) -> SynonymGroup:
         """Insert a group (no id) or set a group's terms, live; returns it as stored."""
@@ -1103,9 +1104,9 @@ class FactStore:
     def secret(self, name: str, make: Callable[[], str]) -> str:
         """The stored value `name`, made by `make()` and stored the first time it is asked for."""
         with self._write():
-            row = self.db.execute("select value from meta where name = ?", [name]).fetchone()
-            if row is not None:
-                return row[0]
+            stored = self._meta(name)
+            if stored is not None:
+                return stored
             value = make()
             self.db["meta"].insert({"name": name, "value": value})
             return value
@@ -1346,6 +1347,11 @@ def explain_error(error: BaseException, path: str) -> StoreError:
     if name.startswith("SQLITE_BUSY") or "locked" in text:
         return StoreError(f"{file} is locked by another program for too long; try again when it is done")
     return StoreError(f"cannot use {file}: {text}")
+
+
+def _seed_only(group: SynonymGroup) -> bool:
+    """A group the seed made and nobody changed since: the bundled article's words, no admin's."""
+    return group.created_by == "seed" and group.updated_by == "seed"
 
 
 def _import_report(
