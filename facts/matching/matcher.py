@@ -85,9 +85,9 @@ class MatchResult:
 class MatcherSettings:
     """The weights and thresholds; the defaults are the tuned ones (see bench/quality.py)."""
 
-    min_score: float = 55.0
+    min_score: float = 54.0
     """Below this the matcher says it does not know."""
-    min_margin: float = 4.0
+    min_margin: float = 6.0
     """A best match this close to a different fact's score, below `sure_score`, is too ambiguous."""
     sure_score: float = 80.0
     core_miss: float = 0.05
@@ -107,16 +107,19 @@ class MatcherSettings:
     other_owner: float = 0.5
     """Coverage kept when the question is about someone else's thing (Ukrainian soldiers; the fact: North Korean ones)."""
     grammar_weight: float = 0.1
+    """Hiragana-only tokens are mostly grammar (によると, ている); they count for little."""
     single_kanji_weight: float = 0.5
     """A lone kanji between kana is mostly a verb or adjective stem (言って, 多い): it counts for less."""
-    """Hiragana-only tokens are mostly grammar (によると, ている); they count for little."""
     intent_unknown: float = 0.7
     """Score kept when the question asks e.g. 'how many' and the fact is not asked that way nor has a number."""
     intent_conflict: float = 0.7
     """Score kept when the question asks 'why' and the fact answers only 'how many'."""
-    coverage_weight: float = 0.8
-    specificity_weight: float = 0.1
+    coverage_weight: float = 0.75
+    """Share of the score from how much of the question's weight the fact's phrasings know, all together."""
+    specificity_weight: float = 0.15
+    """Share from how much of the closest single phrasing the question covers."""
     spelling_weight: float = 0.1
+    """Share from the character similarity to the closest phrasing (a paraphrase often shares word stems and order)."""
     shortlist: int = 40
     max_candidates: int = 3000
     """Once this many candidates are found, further tokens only re-weigh them."""
@@ -129,11 +132,11 @@ class MatcherSettings:
     cross_min_units: int = 2
     """Across languages, a fact must have at least this many of the question's words (or all, if fewer)."""
     cross_unknown: float = 0.5
+    """How much a question word the word table cannot translate counts, next to the rarest translated one."""
     cross_fact_share: float = 0.3
+    """Across languages, how much of the score is the share of the fact's closest phrasing the translations cover."""
     cross_part: float = 0.5
     """Across languages, credit for a Japanese translation found only as characters, not as a word of the fact."""
-    """Across languages, how much of the score is the share of the fact's closest phrasing the translations cover."""
-    """How much a question word the word table cannot translate counts, next to the rarest translated one."""
 
 
 class Matcher:
