@@ -252,3 +252,54 @@ def test_a_real_word_the_table_does_not_use_is_not_read_as_a_typo() -> None:
     assert matcher.match("When does the baker open?").best is None  # a baker is not a bakery
     typed = matcher.match("When does the bakrey open?").best
     assert typed is not None and typed.fact.answer == "The bakery opens at 7 a.m."
+
+
+# -- a table's size does not decide its answers -------------------------------------------------------
+
+BAKERY = [
+    ("How many loaves does the bakery bake each morning?", "about 400", "The bakery bakes about 400 loaves each morning."),
+    ("When does the bakery open?", "6 am", "The bakery opens at 6 am."),
+    ("Who founded the bakery?", "Ana Souza", "Ana Souza founded the bakery in 1998."),
+    ("Which flour does the bakery use?", "stone-ground rye", "It uses stone-ground rye flour."),
+    ("How much does a sourdough loaf cost?", "4 euros", "A sourdough loaf costs 4 euros."),
+    ("Does the bakery deliver?", "yes, within the city", "It delivers within the city."),
+    ("How many bakers work at the bakery?", "seven", "Seven bakers work there."),
+    ("Where does the bakery buy its butter?", "a farm in Normandy", "Its butter comes from a farm in Normandy."),
+    ("Is the bakery open on Sundays?", "no", "The bakery is closed on Sundays."),
+]
+BAKERY_QUESTIONS = [
+    "how many loaves are baked each morning", "what time does the bakery open", "what does a sourdough loaf cost",
+    "how many bakers are there", "is it open sundays", "where is the butter from",
+    "does the bakery sell coffee", "how much is the rent of the bakery", "what is the capital of peru",
+]
+_SYLLABLES = "ka ri to mo na se lu vi dan kor bel ost gra mir tal zen pol ash ur in".split()
+
+
+def _sourced(fact_id: int, question: str, figure: str, answer: str) -> Fact:
+    return Fact(id=fact_id, question=question, figure=figure, answer=answer, lang="en",
+                source_url=f"https://example.org/{fact_id}", source_title="Town guide", published="2026-01-01")
+
+
+def _exoplanets(count: int) -> list[Fact]:
+    """Facts about something else entirely: no word of theirs is in the bakery's facts or questions."""
+    facts = []
+    for n in range(count):
+        name = _SYLLABLES[n % 20] + _SYLLABLES[n // 20 % 20] + _SYLLABLES[n // 400 % 20]
+        facts.append(_sourced(100 + n, f"What is the orbital period of exoplanet {name}?", f"{n % 97 + 2} days",
+                              f"Exoplanet {name} completes an orbit in {n % 97 + 2} days."))
+    return facts
+
+
+def test_facts_about_something_else_never_change_an_answer() -> None:
+    bakery = [_sourced(n + 1, *row) for n, row in enumerate(BAKERY)]
+
+    def answers(extra: int) -> list[tuple[int, float] | None]:
+        matcher = Matcher(bakery + _exoplanets(extra))
+        found = [matcher.match(question).best for question in BAKERY_QUESTIONS]
+        return [(best.fact.id, best.score) if best else None for best in found]
+
+    alone, among_2000, among_4000 = answers(0), answers(2_000), answers(4_000)
+
+    assert [found and found[0] for found in alone] == [1, 2, 5, 7, 9, 8, None, None, None]
+    assert [found and found[0] for found in among_2000] == [found and found[0] for found in alone]
+    assert among_4000 == among_2000  # to the score: rarity is counted among the facts sharing the question's words

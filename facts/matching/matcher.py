@@ -120,6 +120,9 @@ class MatcherSettings:
     """Share from how much of the closest single phrasing the question covers."""
     spelling_weight: float = 0.1
     """Share from the character similarity to the closest phrasing (a paraphrase often shares word stems and order)."""
+    rarity_floor: int = 150
+    """A word's rarity is counted among the groups that share the question's words (at least this many;
+    the whole table when smaller), not among all groups: facts about something else never change an answer."""
     shortlist: int = 40
     max_candidates: int = 3000
     """Once this many candidates are found, further tokens only re-weigh them."""
@@ -197,7 +200,9 @@ class Matcher:
         self._words_by_initial: dict[str, tuple[str, ...]] = {}
         self._phrasing_weights: dict[str, float] = {}
         self._phrasing_totals: dict[int, tuple[float, ...]] = {}
-        """Each scored group's phrasing weights (`_full_score`), by group id."""
+        """Each scored group's phrasing weights (`_full_score`), by group id; both caches are for one `_reference`."""
+        self._reference = 0
+        """What rarity is counted against for the question being answered (see `_measure_rarity_against`)."""
         self._all_facts: list[Fact] | None = None
         self._summaries: dict[str, tuple[int, list[str], list[str]]] = {}
         self._group_total = 0
@@ -336,6 +341,7 @@ class Matcher:
         if not content or not self._group_total:
             return MatchResult(best=None, ranked=[])
         self._load_postings(list(content))
+        self._measure_rarity_against(content)
         weights = {token: self._weight(token) for token in content}
         ranked: list[Match] = []
         if any(weights.values()):
@@ -345,10 +351,32 @@ class Matcher:
             ranked, best, also = self._matches(scored, limit)
             if best is not None:
                 return MatchResult(best=best, ranked=ranked, also=also)
+        self._measure_rarity_against(None)  # translations are loose: their rarity is the whole table's
         across = self._across(asked, intents)  # as typed: respelling knows only this language's words
         if across is None:
             return MatchResult(best=None, ranked=ranked)
         return MatchResult(best=across, ranked=[across, *(m for m in ranked if m.fact.id != across.fact.id)][:limit])
+
+    def _measure_rarity_against(self, content: Iterable[str] | None) -> None:
+        """Count rarity among the groups sharing these tokens (at most the whole table), or the whole table (None).
+
+        A word's weight is how rare it is. Against the whole table, every fact added about
+        something else makes every word a little rarer and every partial match a little
+        better: the same question about the same facts got more answers, and more wrong
+        ones, as the table grew (banking77's check split among 20,000 unrelated facts: 22
+        wrong answers instead of 16). Counted against the groups that have the question's
+        words (the sum of their counts, which unrelated facts leave as it is, and at least
+        `rarity_floor`, the size of the tables the thresholds were tuned on), the same facts
+        among 20,000 or 1,000,000 others answer alike (19 wrong there).
+        """
+        total = self._group_total
+        if content is not None and total > self.settings.rarity_floor:
+            around = sum(self._document_counts.get(token, 0) for token in content if not is_grammar(token))
+            total = min(total, max(self.settings.rarity_floor, around))
+        if total != self._reference:
+            self._reference = total
+            self._phrasing_weights.clear()
+            self._phrasing_totals.clear()
 
     def _across(self, question: str, intents: frozenset[str]) -> Match | None:
         """The fact written only in the other language that the question's translated words confidently find."""
@@ -382,7 +410,7 @@ class Matcher:
             return [], 0  # every group has a version in the question's language: nothing to translate for
         needed = {token for unit in units for alternative in unit.alternatives for token in alternative}
         self._load_postings(sorted(needed))
-        unknown = math.log(1 + (self._group_total + 1) / 0.5)
+        unknown = math.log(1 + (self._reference + 1) / 0.5)
         unit_weights = []
         for unit in units:
             present = [
@@ -538,7 +566,7 @@ class Matcher:
         """Rarer tokens weigh more; a token no fact knows weighs the most, unless it is hiragana glue."""
         grammar = is_grammar(token)
         df = self._document_count(token)
-        weight = math.log(1 + (self._group_total + 1) / (df + 0.5))
+        weight = math.log(1 + (self._reference + 1) / (df + 0.5))
         if grammar:
             return 0.0 if df <= 0 else weight * self.settings.grammar_weight  # って, てる, によると: grammar
         if len(token) == 1 and not token.isascii():
