@@ -367,7 +367,7 @@ class Matcher:
         wrong answers instead of 16). Counted against the groups that have the question's
         words (the sum of their counts, which unrelated facts leave as it is, and at least
         `rarity_floor`, the size of the tables the thresholds were tuned on), the same facts
-        among 20,000 or 1,000,000 others answer alike (19 wrong there).
+        among 20,000 or 50,000 others answer alike (19 wrong there).
         """
         total = self._group_total
         if content is not None and total > self.settings.rarity_floor:
