@@ -346,7 +346,7 @@ class Matcher:
         ranked: list[Match] = []
         if any(weights.values()):
             groups = self._groups(self._shortlist(weights))
-            self._load_counts(set().union(*(group.strong for group in groups)))  # every phrasing token is a strong one
+            self._load_phrasing_counts(groups)
             scored = self._rank(weights, intents, owners, compact(question), groups, limit)
             ranked, best, also = self._matches(scored, limit)
             if best is not None:
@@ -427,6 +427,7 @@ class Matcher:
         if not any(token_weights.values()):
             return [], 0
         groups = self._groups(self._shortlist(token_weights, within=(ONLY_IN + other, only_other)))
+        self._load_phrasing_counts(groups)
         total = sum(unit_weights) or 1.0
         share = settings.cross_fact_share
         scored: list[tuple[float, int, StoredGroup]] = []
@@ -469,6 +470,11 @@ class Matcher:
             count, gids = found.get(token, (0, None))
             self._document_counts[token] = count
             self._posting_cache[token] = gids
+
+    def _load_phrasing_counts(self, groups: list[StoredGroup]) -> None:
+        """The document counts of every token of these groups' phrasings, in one read: what scoring weighs
+        (a figure's or source's own tokens are never weighed, and a token read alone costs a query)."""
+        self._load_counts({token for group in groups for phrasing in group.phrasings for token in phrasing})
 
     def _load_counts(self, wanted: set[str]) -> None:
         """The document counts of these tokens (without their postings), into the cache."""
