@@ -254,8 +254,9 @@ def tune(facts: list[Fact], questions: Sequence[Question], pack: Path) -> None:
         return sum(r.overall - r.wrong / r.total for r in results.values()) / len(results)  # type: ignore[attr-defined]
 
     shipped_seed, shipped = run(None)
+    grid = list(itertools.product(*TUNING_GRID.values()))
     found = []
-    for values in itertools.product(*TUNING_GRID.values()):
+    for values in grid:
         chosen = dict(zip(TUNING_GRID, values))
         chosen["coverage_weight"] = round(1.0 - chosen["specificity_weight"] - chosen["spelling_weight"], 4)
         seed, results = run(MatcherSettings(**chosen))
@@ -271,7 +272,7 @@ def tune(facts: list[Fact], questions: Sequence[Question], pack: Path) -> None:
     print(line("shipped defaults", pack_value(shipped), shipped_seed, shipped))
     for value, chosen, seed, results in found[:8]:
         print(line(" ".join(f"{k}={v:g}" for k, v in chosen.items()), value, seed, results))
-    print(f"{len(found)} of {len(list(itertools.product(*TUNING_GRID.values())))} settings keep the seed's tuning split")
+    print(f"{len(found)} of {len(grid)} settings keep the seed's tuning split")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
