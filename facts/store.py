@@ -638,6 +638,8 @@ class FactStore:
         `add_synonyms`, or with `replace` becomes exactly the stored groups.
         Likewise `facts` None (a file of synonyms only) leaves the facts alone.
         Rows and audit records are written in batches: 100,000 facts take seconds.
+        Each fact's audit record keeps its state before; the state after is not
+        copied (`AS_STORED`): it is the fact's row, until a later change records it.
         """
         now = _now()
         stamp = now.isoformat()
@@ -661,7 +663,7 @@ class FactStore:
                     updated_at=((fact.updated_at or now) if before is None else now).isoformat(),
                     created_by=fact.created_by or (before.created_by if before else None) or actor,
                 )
-                audit.append((change_id, stamp, actor, "import", FACT, values["id"], _json(before), _dumps(values)))
+                audit.append((change_id, stamp, actor, "import", FACT, values["id"], _json(before), AS_STORED))
                 rows.append(_stored_row(values))
                 if wanted:
                     changes.append((before, _fact({**rows[-1], "deleted_at": None})))
@@ -949,7 +951,42 @@ class FactStore:
         rows = self.db.query(
             f"select * from audit {where} order by id desc limit ? offset ?", [*params, limit, offset]
         )
+        return self._audit_entries(list(rows))
+
+    def _audit_entries(self, rows: list[dict[str, Any]]) -> list[AuditEntry]:
+        """Audit rows as entries, with the state after an import looked up where it was not copied."""
+        stored = [row["id"] for row in rows if row["after"] == AS_STORED]
+        if stored:
+            after = self._states_after(stored)
+            rows = [{**row, "after": after[row["id"]]} if row["after"] == AS_STORED else row for row in rows]
         return [_audit_entry(row) for row in rows]
+
+    def _states_after(self, audit_ids: list[int]) -> dict[int, str | None]:
+        """The state (JSON) each of these `AS_STORED` records left its fact in.
+
+        Every later change of a fact records the state it found, so that is the
+        `before` of the fact's next audit record; with none, it is the fact's row.
+        """
+        query = (
+            "select a.id, (select b.before from audit b where b.fact_id = a.fact_id and b.kind = ? and b.id > a.id"
+            " order by b.id limit 1), a.fact_id from audit a where a.id in ({marks})"
+        )
+        found: dict[int, str | None] = {}
+        unchanged: dict[int, list[int]] = {}
+        for start in range(0, len(audit_ids), 500):
+            chunk = audit_ids[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            for audit_id, later_before, fact_id in self.db.execute(query.format(marks=marks), [FACT, *chunk]):
+                if later_before is not None:
+                    found[audit_id] = later_before
+                else:
+                    unchanged.setdefault(fact_id, []).append(audit_id)
+        rows = index_tables.rows_in(self.db.conn, f"{_SELECT_FACTS} where id in ({{marks}})", list(unchanged))
+        for fact in _facts_of(rows):
+            for audit_id in unchanged.pop(fact.id, []):
+                found[audit_id] = fact.model_dump_json()
+        found.update((audit_id, None) for ids in unchanged.values() for audit_id in ids)
+        return found
 
     def undo_last(self, actor: str) -> list[AuditEntry]:
         """Revert `actor`'s most recent change that is not undone yet; returns what was reverted.
@@ -969,10 +1006,9 @@ class FactStore:
             if last is None:
                 return []
             change_id = last[0]
-            entries = [
-                _audit_entry(row)
-                for row in self.db.query("select * from audit where change_id = ? order by id", [change_id])
-            ]
+            entries = self._audit_entries(
+                list(self.db.query("select * from audit where change_id = ? order by id", [change_id]))
+            )
             undo_id = uuid.uuid4().hex
             changes: list[tuple[Fact | None, Fact | None]] = []
             synonyms_changed = False
@@ -1440,6 +1476,12 @@ class UndoConflict(RuntimeError):
         super().__init__(f"{kind} {fact_id} was changed since; undo it there first")
         self.fact_id = fact_id
         self.kind = kind
+
+
+AS_STORED = "="
+"""An import's audit record in place of the state after: that state is the fact's row until a later
+change, whose record keeps it as its state before (`FactStore._states_after`). 100,000 imported
+facts are not written twice."""
 
 
 def _terms(group: SynonymGroup | None) -> list[str] | None:

@@ -8,8 +8,8 @@ import pytest
 from pydantic import ValidationError
 
 from facts.io import bundled_seed
-from facts.model import FactData
-from facts.store import FactNotFound, FactStore
+from facts.model import Fact, FactData
+from facts.store import FactNotFound, FactStore, UndoConflict
 
 SOLDIERS = FactData(
     question="How many soldiers?",
@@ -101,3 +101,54 @@ def test_listeners_hear_every_committed_change(fresh_db: FactStore) -> None:
     fresh_db.delete(fact.id, actor="a")
 
     assert [(None, "about 11,000"), ("about 11,000", "12k"), ("12k", None)] == heard
+
+
+
+def _imported(store: FactStore, *facts: FactData, actor: str = "cli:ops") -> list[Fact]:
+    store.import_facts([Fact(**fact.model_dump()) for fact in facts], actor=actor)
+    return store.all()
+
+
+def test_an_import_does_not_copy_the_facts_it_stores_into_the_audit_log(fresh_db: FactStore) -> None:
+    _imported(fresh_db, SOLDIERS)
+
+    [row] = fresh_db.db.execute("select action, before, after from audit").fetchall()
+    assert ("import", None) == row[:2] and "11,000" not in row[2]
+    [entry] = fresh_db.history()
+    assert ("import", None, "About 11,000.") == (entry.action, entry.before, entry.after.answer)
+
+
+def test_the_history_of_an_import_shows_what_it_stored_after_later_changes(fresh_db: FactStore) -> None:
+    [fact] = _imported(fresh_db, SOLDIERS)
+    fresh_db.update(fact.id, {"answer": "About 12,000."}, actor="tg:2")
+    fresh_db.delete(fact.id, actor="tg:3")
+
+    delete, edit, imported = fresh_db.history()
+
+    assert ("import", "About 11,000.") == (imported.action, imported.after.answer)
+    assert ("About 11,000.", "About 12,000.") == (edit.before.answer, edit.after.answer)
+    assert ("About 12,000.", None) == (delete.before.answer, delete.after)
+
+
+def test_an_import_that_updates_a_fact_keeps_its_old_state_for_undo(fresh_db: FactStore) -> None:
+    [fact] = _imported(fresh_db, SOLDIERS)
+    fresh_db.import_facts([Fact(**{**fact.model_dump(), "answer": "About 12,000."})], actor="cli:other")
+
+    fresh_db.undo_last("cli:other")
+
+    assert ["About 11,000."] == [stored.answer for stored in fresh_db.all()]
+    assert ["undo", "import", "import"] == [entry.action for entry in fresh_db.history()]
+    assert ["About 12,000.", "About 11,000."] == [entry.after.answer for entry in fresh_db.history()[1:]]
+
+
+def test_undoing_an_import_after_an_admin_edited_its_fact_is_refused(fresh_db: FactStore) -> None:
+    [fact] = _imported(fresh_db, SOLDIERS)
+    fresh_db.update(fact.id, {"answer": "About 12,000."}, actor="tg:2")
+
+    with pytest.raises(UndoConflict):
+        fresh_db.undo_last("cli:ops")
+    assert ["About 12,000."] == [stored.answer for stored in fresh_db.all()]
+
+    fresh_db.undo_last("tg:2")
+    fresh_db.undo_last("cli:ops")
+    assert [] == fresh_db.all()
