@@ -76,7 +76,7 @@ def build_application(
         # Chats are answered concurrently, each chat's updates in order.
         .concurrent_updates(PerChatUpdateProcessor())
         .persistence(StorePersistence(store, workers))
-        .post_init(_set_command_menus)
+        .post_init(_after_start)
     )
     if request is not None:
         builder = builder.request(request).get_updates_request(request)
@@ -120,6 +120,21 @@ def admin_menu() -> dict[str, dict[str, str]]:
         **admin_stats.COMMANDS,
         **notify.COMMANDS,
     }
+
+
+async def _after_start(app: Application) -> None:
+    """Warm the matcher in the background (the first question after a restart need not wait), then set the menus."""
+    workers: Workers = app.bot_data["workers"]
+    task = asyncio.get_running_loop().create_task(workers.matcher(app.bot_data["matcher"].warm_up), name="factbot-warm-up")
+    task.add_done_callback(_log_warm_up_failure)
+    app.bot_data["warm_up"] = task  # held: a task nobody holds may be collected before it ends
+    await _set_command_menus(app)
+
+
+def _log_warm_up_failure(task: asyncio.Task[None]) -> None:
+    """A warm-up that fails costs nothing but time: the first question loads what it needs itself."""
+    if not task.cancelled() and task.exception() is not None:
+        log.warning("could not warm up the matcher: %s", task.exception())
 
 
 async def _set_command_menus(app: Application) -> None:

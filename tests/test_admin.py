@@ -200,6 +200,16 @@ async def test_admin_menu_is_set_only_for_admin_chats(app, api: FakeBotApi) -> N
             "undo", "restore", "cancel", "synonyms", "synonym", "unanswered", "stats", "notify"} == admin_commands
 
 
+async def test_the_bot_warms_its_matcher_as_it_starts(app, monkeypatch: pytest.MonkeyPatch) -> None:
+    warmed: list[bool] = []
+    monkeypatch.setattr(app.bot_data["matcher"], "warm_up", lambda: warmed.append(True))
+
+    await app.post_init(app)  # what run_polling does at startup
+    await app.bot_data["warm_up"]
+
+    assert [True] == warmed
+
+
 async def test_an_admin_who_never_opened_the_chat_does_not_stop_the_bot(app, api: FakeBotApi, caplog) -> None:
     api.unknown_chats.add(ADMIN_ID)
 

@@ -141,3 +141,33 @@ def test_the_answer_across_languages_is_the_same_whatever_the_hash_seed(tmp_path
 
 def test_any_length_of_japanese_is_read_without_error() -> None:
     assert len(content_words("雨" * 20_000)) > 0
+
+
+def _loads_cleared() -> list:
+    from facts.matching import bilingual, japanese
+
+    loads = [bilingual._english_words, bilingual._table, japanese._dictionary, japanese._tokenizer]
+    for load in loads:
+        load.cache_clear()
+    return loads
+
+
+def test_warming_up_loads_the_word_table_and_sudachi_before_anyone_asks() -> None:
+    matcher = Matcher(CITY_GUIDE)
+    loads = _loads_cleared()
+
+    matcher.warm_up()
+
+    assert [1, 1, 1, 1] == [load.cache_info().currsize for load in loads]
+    assert "library" == matcher.match("図書館は何時に開きますか").best.fact.key
+
+
+def test_a_table_written_in_both_languages_warms_up_without_the_word_table() -> None:
+    both = [_fact(1, "library", "When does the city library open?", "At 9 a.m.", "en"),
+            _fact(2, "library", "図書館は何時に開きますか", "午前9時です。", "ja")]
+    matcher = Matcher(both)
+    loads = _loads_cleared()
+
+    matcher.warm_up()
+
+    assert [1, 0, 0, 0] == [load.cache_info().currsize for load in loads]

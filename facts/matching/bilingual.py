@@ -71,6 +71,13 @@ def _table() -> _Table:
     return _Table(raw["ja2en"], by_stem)
 
 
+def preload(word_table: bool) -> None:
+    """Read the English word list, and the word table too if asked, now rather than on a first question."""
+    _english_words()
+    if word_table:
+        _table()
+
+
 def is_english_word(word: str) -> bool:
     """True for a word JMdict's English glosses use (data/english_words.txt): a real word, never a typo."""
     return word in _english_words()
