@@ -1010,32 +1010,47 @@ class FactStore:
                 list(self.db.query("select * from audit where change_id = ? order by id", [change_id]))
             )
             undo_id = uuid.uuid4().hex
-            changes: list[tuple[Fact | None, Fact | None]] = []
             synonyms_changed = False
             for entry in reversed(entries):
                 if entry.kind == SYNONYMS:
                     self._undo_synonyms(entry, actor, undo_id, now)
                     synonyms_changed = True
-                    continue
-                current = self._live(entry.fact_id)
-                if _state(current) != _state(entry.after):
-                    raise UndoConflict(entry.fact_id)
-                if entry.before is None:
-                    self.db["facts"].update(entry.fact_id, {"deleted_at": now.isoformat()})
-                    restored = None
-                else:
-                    self.db["facts"].update(
-                        entry.fact_id,
-                        {**_row_for(entry.before.data()), "updated_at": now.isoformat(), "deleted_at": None},
-                    )
-                    restored = self.get(entry.fact_id)
-                self._audit(undo_id, actor, "undo", current, restored, now)
-                changes.append((current, restored))
+            changes = self._undo_facts([entry for entry in entries if entry.kind == FACT], actor, undo_id, now)
             if synonyms_changed:
                 self._check_synonyms_distinct(entries)
             self.db.execute("update audit set undone_by = ? where change_id = ?", [undo_id, change_id])
         self._notify(changes, synonyms_changed)
         return entries
+
+    def _undo_facts(
+        self, entries: list[AuditEntry], actor: str, undo_id: str, now: datetime
+    ) -> list[tuple[Fact | None, Fact | None]]:
+        """Put each fact of one change (one record each) back as it was before, in a few batched statements:
+        undoing an import of 100,000 facts takes seconds. Refused if any of them was changed since."""
+        current = self._live_many([entry.fact_id for entry in entries])
+        for entry in entries:
+            if _state(current.get(entry.fact_id)) != _state(entry.after):
+                raise UndoConflict(entry.fact_id)
+        stamp = now.isoformat()
+        gone = [entry.fact_id for entry in entries if entry.before is None]
+        back = [entry for entry in entries if entry.before is not None]
+        self.db.conn.executemany("update facts set deleted_at = ? where id = ?", [(stamp, fact_id) for fact_id in gone])
+        if back:
+            columns = [*EDITABLE_FIELDS, "updated_at", "deleted_at"]
+            self.db.conn.executemany(
+                f"update facts set {', '.join(f'{name} = ?' for name in columns)} where id = ?",
+                [[*_row_for(entry.before.data()).values(), stamp, None, entry.fact_id] for entry in back],  # type: ignore[union-attr]
+            )
+        restored = self._live_many([entry.fact_id for entry in back])
+        changes = [(current.get(entry.fact_id), restored.get(entry.fact_id)) for entry in entries]
+        self.db.conn.executemany(
+            "insert into audit (change_id, at, actor, action, kind, fact_id, before, after) values (?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                (undo_id, stamp, actor, "undo", FACT, entry.fact_id, _json(before), AS_STORED if after else None)
+                for entry, (before, after) in zip(entries, changes)
+            ],
+        )
+        return changes
 
     def _undo_synonyms(self, entry: AuditEntry, actor: str, undo_id: str, now: datetime) -> None:
         current = self._live_synonym(entry.fact_id)

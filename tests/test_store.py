@@ -152,3 +152,19 @@ def test_undoing_an_import_after_an_admin_edited_its_fact_is_refused(fresh_db: F
     fresh_db.undo_last("tg:2")
     fresh_db.undo_last("cli:ops")
     assert [] == fresh_db.all()
+
+
+def test_undoing_a_replacing_import_puts_back_every_fact_it_added_changed_or_removed(fresh_db: FactStore) -> None:
+    kept, dropped = _imported(fresh_db, SOLDIERS, SOLDIERS.model_copy(update={"question": "How many died?"}))
+    before = fresh_db.all()
+    newcomer = Fact(**SOLDIERS.model_copy(update={"question": "Where are they?"}).model_dump())
+    fresh_db.import_facts([Fact(**{**kept.model_dump(), "answer": "About 12,000."}), newcomer], actor="tg:2", replace=True)
+    assert ["About 12,000.", "About 11,000."] == [fact.answer for fact in fresh_db.all()]
+
+    undone = fresh_db.undo_last("tg:2")
+
+    assert 3 == len(undone)
+    assert [fact.data() for fact in before] == [fact.data() for fact in fresh_db.all()]
+    assert {("How many soldiers?", "About 11,000."), ("How many died?", "About 11,000."), ("Where are they?", None)} == {
+        ((entry.after or entry.before).question, entry.after and entry.after.answer) for entry in fresh_db.history(limit=3)
+    }
