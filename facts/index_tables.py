@@ -205,9 +205,10 @@ def update(
             conn.execute(
                 "update match_groups set fact_ids = ?, data = ? where gid = ?", [_ids_text(entry.fact_ids), entry.data, gid]
             )
-        for token in entry.tokens - old_tokens:
+        tokens = frozenset(entry.tokens)
+        for token in tokens - old_tokens:
             added[token].append(gid)
-        for token in old_tokens - entry.tokens:
+        for token in old_tokens - tokens:
             removed[token].append(gid)
     _patch_postings(conn, added, removed)
     _set_meta(conn, _GROUPS, str(count))
