@@ -28,6 +28,7 @@ from typing import Any
 import numpy as np
 
 from facts.matching.entries import TOKENISER_VERSION, IndexedFact, StoredGroup, entries, group_name, indexed_fact
+from facts.matching.gid_arrays import distinct_sorted
 from facts.matching.normalizer import is_grammar, use_synonyms
 
 SCHEMA = """
@@ -254,11 +255,11 @@ def _patch_postings(conn: sqlite3.Connection, added: dict[str, list[int]], remov
         if minus:
             array = array[~np.isin(array, np.asarray(minus, _GIDS))]
         if plus:
-            extra = np.unique(np.asarray(plus, _GIDS))
+            extra = distinct_sorted([np.asarray(plus, _GIDS)])
             if not array.size or extra[0] > array[-1]:  # new groups have the newest ids: they go at the end
                 array = np.concatenate([array, extra]).astype(_GIDS)
             else:
-                array = np.union1d(array, extra).astype(_GIDS)
+                array = distinct_sorted([array, extra]).astype(_GIDS)
         writes.append((token, int(array.size), array.tobytes()))
     conn.executemany("delete from match_postings where token = ?", deletes)
     conn.executemany("insert or replace into match_postings (token, df, gids) values (?, ?, ?)", writes)

@@ -7,10 +7,14 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 import facts.index_tables
 from facts.matching import entries as index_entries
+from facts.matching.gid_arrays import distinct_sorted
 from facts.matching.matcher import Matcher
 from facts.model import Fact, FactData
 from facts.store import FactStore
@@ -161,3 +165,16 @@ def test_only_changes_to_facts_make_the_matcher_read_again(seeded_store: FactSto
     seeded_store.add(METRO, actor="admin")
     matcher.match("how many soldiers did north korea send?")
     assert matcher.version != seen
+
+
+@given(st.lists(st.lists(st.integers(min_value=0, max_value=2_000), max_size=60), max_size=6))
+def test_merging_postings_gives_each_group_once_in_order(runs: list[list[int]]) -> None:
+    arrays = [np.asarray(sorted(run), dtype="<i4") for run in runs]
+    merged = distinct_sorted(arrays)
+    assert merged.tolist() == sorted({gid for run in runs for gid in run})
+
+
+def test_merging_postings_leaves_the_postings_themselves_alone() -> None:
+    posting = np.asarray([3, 3, 1], dtype="<i4")
+    assert distinct_sorted([posting]).tolist() == [1, 3]
+    assert posting.tolist() == [3, 3, 1]

@@ -41,6 +41,7 @@ from facts.matching.bilingual import is_english_word
 from facts.matching.bilingual import preload as preload_words
 from facts.matching.bilingual import units as translated_units
 from facts.matching.entries import ONLY_IN, TOKENISER_VERSION, StoredGroup, group_name
+from facts.matching.gid_arrays import distinct_sorted
 from facts.matching.groups import INTENT_TRUE, has_number
 from facts.matching.japanese import content_words
 from facts.matching.japanese import preload as preload_japanese
@@ -628,7 +629,7 @@ class Matcher:
             listed.append((token, postings))
         if not listed:
             return []
-        candidates = (bringing[0] if len(bringing) == 1 else np.unique(np.concatenate(bringing))).astype(np.intp)
+        candidates = (bringing[0] if len(bringing) == 1 else distinct_sorted(bringing)).astype(np.intp)
         if within is not None:  # only groups a token (e.g. `!only:en`) lists, looked up in its bitmap
             allowed = self._bitmap(*within)
             candidates = candidates[((allowed[candidates >> 3] >> (7 - (candidates & 7)).astype(np.uint8)) & 1).astype(bool)]
