@@ -216,18 +216,21 @@ def _synonym_csv_rows(text: str) -> list[Any]:
 def _deeper_than(data: Any, limit: int) -> bool:
     """Whether parsed JSON nests lists and objects more than `limit` deep (a fact file needs 4 levels).
 
-    Checked on the parsed data, container by container: scanning the text
-    for brackets outside strings took seconds for a 100,000-fact file.
+    Checked on the parsed data, one level at a time: scanning the text for
+    brackets outside strings took seconds for a 100,000-fact file, and a stack
+    of containers 0.35 s; a level at a time takes 0.15 s.
     """
-    if type(data) is not list and type(data) is not dict:
-        return False
-    level: list[tuple[Any, int]] = [(data, 1)]
+    level = [data] if type(data) is list or type(data) is dict else []
+    depth = 0
     while level:
-        value, depth = level.pop()
+        depth += 1
         if depth > limit:
             return True
-        children = value.values() if type(value) is dict else value
-        level.extend((child, depth + 1) for child in children if type(child) is list or type(child) is dict)
+        deeper: list[Any] = []
+        for value in level:
+            children = value.values() if type(value) is dict else value
+            deeper += [child for child in children if type(child) is list or type(child) is dict]
+        level = deeper
     return False
 
 

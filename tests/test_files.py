@@ -143,6 +143,19 @@ def test_a_json_nesting_bomb_is_refused_with_a_reason(bomb: bytes) -> None:
     assert ["JSON nested too deeply (more than 20 levels)"] == refused.value.problems
 
 
+def test_nesting_is_refused_only_beyond_twenty_levels() -> None:
+    """A file exactly 20 levels deep gets past the depth check (and is refused for its rows, not its depth)."""
+    at_limit = b'[{"question": "q", "aliases": ' + b"[" * 18 + b"]" * 18 + b"}]"  # list, object, 18 lists: 20
+    with pytest.raises(FactFileError) as refused:
+        read_facts(at_limit, "json")
+    assert "JSON nested too deeply (more than 20 levels)" not in refused.value.problems
+
+    one_deeper = b'[{"question": "q", "aliases": ' + b"[" * 19 + b"]" * 19 + b"}]"
+    with pytest.raises(FactFileError) as refused:
+        read_facts(one_deeper, "json")
+    assert ["JSON nested too deeply (more than 20 levels)"] == refused.value.problems
+
+
 def test_brackets_inside_strings_do_not_count_as_nesting() -> None:
     row = {"question": "[[[[[[[[[[[[[[[[[[[[[[[[[[ \"{{{{{{{{{{{{{{{{{{{{{{{{{", "answer": "]]]]",
            "source_url": "https://example.org/", "source_title": "t"}
